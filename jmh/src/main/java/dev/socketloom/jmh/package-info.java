@@ -1,0 +1,2 @@
+/** JMH benchmarks of SocketLoom against side-by-side baselines. */
+package dev.socketloom.jmh;

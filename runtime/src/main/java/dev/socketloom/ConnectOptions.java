@@ -1,0 +1,192 @@
+package dev.socketloom;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+/**
+ * Immutable options for a connection (SocketWrench's {@code InetConnectEx} options); also used by
+ * {@link ServerOptions#clientOptions()} for accepted clients.
+ *
+ * <p>Durations of {@link Duration#ZERO} mean "no timeout". Defaults: connect timeout 30 s, no read, write or idle
+ * timeout, TCP_NODELAY on, SO_KEEPALIVE off, default linger, maximum line length 64 KiB, join deadline 5 s.
+ * Instances are immutable and thread-safe; build them with {@link #builder()}.
+ */
+public final class ConnectOptions {
+    /** The default options. */
+    public static final ConnectOptions DEFAULTS = builder().build();
+
+    private final Duration connectTimeout;
+    private final Duration readTimeout;
+    private final Duration writeTimeout;
+    private final Duration idleTimeout;
+    private final Duration joinDeadline;
+    private final InetSocketAddress localAddress;
+    private final boolean tcpNoDelay;
+    private final boolean keepAlive;
+    private final int lingerSeconds;
+    private final int maxLineLength;
+    private final int receiveBufferSize;
+    private final int sendBufferSize;
+
+    private ConnectOptions(Builder b) {
+        this.connectTimeout = b.connectTimeout;
+        this.readTimeout = b.readTimeout;
+        this.writeTimeout = b.writeTimeout;
+        this.idleTimeout = b.idleTimeout;
+        this.joinDeadline = b.joinDeadline;
+        this.localAddress = b.localAddress;
+        this.tcpNoDelay = b.tcpNoDelay;
+        this.keepAlive = b.keepAlive;
+        this.lingerSeconds = b.lingerSeconds;
+        this.maxLineLength = b.maxLineLength;
+        this.receiveBufferSize = b.receiveBufferSize;
+        this.sendBufferSize = b.sendBufferSize;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** A builder starting from these options. */
+    public Builder toBuilder() {
+        return new Builder(this);
+    }
+
+    /** Maximum time to establish the connection; zero waits as long as the OS does. */
+    public Duration connectTimeout() { return connectTimeout; }
+
+    /** Maximum time a read, readLine or peek blocks waiting for data; zero blocks indefinitely. */
+    public Duration readTimeout() { return readTimeout; }
+
+    /**
+     * Maximum time one write may block on a peer that does not read; zero blocks indefinitely. When it expires the
+     * socket is closed (the connection is unusable afterwards) and the write fails with {@link InetError#TIMEOUT}.
+     */
+    public Duration writeTimeout() { return writeTimeout; }
+
+    /**
+     * Maximum time without any read or write activity; zero disables it. An idle connection receives a TIMEOUT event
+     * if events are enabled, otherwise it is closed (a blocked read then fails with {@link InetError#TIMEOUT}).
+     */
+    public Duration idleTimeout() { return idleTimeout; }
+
+    /** How long {@code disconnect()} waits for the managing thread to terminate before reporting L6. */
+    public Duration joinDeadline() { return joinDeadline; }
+
+    /** Local address and port to bind before connecting, or {@code null} for an automatic choice. */
+    public InetSocketAddress localAddress() { return localAddress; }
+
+    /** Whether TCP_NODELAY (no Nagle delay) is set. */
+    public boolean tcpNoDelay() { return tcpNoDelay; }
+
+    /** Whether SO_KEEPALIVE is set. */
+    public boolean keepAlive() { return keepAlive; }
+
+    /** SO_LINGER seconds, or -1 for the OS default; 0 makes every close abortive (RST, no TIME_WAIT). */
+    public int lingerSeconds() { return lingerSeconds; }
+
+    /** Maximum accepted line length in bytes (without the terminator) for {@code readLine}. */
+    public int maxLineLength() { return maxLineLength; }
+
+    /** SO_RCVBUF in bytes, or 0 for the OS default. */
+    public int receiveBufferSize() { return receiveBufferSize; }
+
+    /** SO_SNDBUF in bytes, or 0 for the OS default. */
+    public int sendBufferSize() { return sendBufferSize; }
+
+    @Override
+    public String toString() {
+        return "ConnectOptions{connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
+                + ", writeTimeout=" + writeTimeout + ", idleTimeout=" + idleTimeout + ", joinDeadline=" + joinDeadline
+                + ", localAddress=" + localAddress + ", tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
+                + ", lingerSeconds=" + lingerSeconds + ", maxLineLength=" + maxLineLength + '}';
+    }
+
+    /** Mutable, single-threaded builder of {@link ConnectOptions}; every setter validates its argument at once. */
+    public static final class Builder {
+        private Duration connectTimeout = Duration.ofSeconds(30);
+        private Duration readTimeout = Duration.ZERO;
+        private Duration writeTimeout = Duration.ZERO;
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration joinDeadline = Duration.ofSeconds(5);
+        private InetSocketAddress localAddress;
+        private boolean tcpNoDelay = true;
+        private boolean keepAlive;
+        private int lingerSeconds = -1;
+        private int maxLineLength = 64 * 1024;
+        private int receiveBufferSize;
+        private int sendBufferSize;
+
+        private Builder() {
+        }
+
+        private Builder(ConnectOptions o) {
+            connectTimeout = o.connectTimeout;
+            readTimeout = o.readTimeout;
+            writeTimeout = o.writeTimeout;
+            idleTimeout = o.idleTimeout;
+            joinDeadline = o.joinDeadline;
+            localAddress = o.localAddress;
+            tcpNoDelay = o.tcpNoDelay;
+            keepAlive = o.keepAlive;
+            lingerSeconds = o.lingerSeconds;
+            maxLineLength = o.maxLineLength;
+            receiveBufferSize = o.receiveBufferSize;
+            sendBufferSize = o.sendBufferSize;
+        }
+
+        /** See {@link ConnectOptions#connectTimeout()}. */
+        public Builder connectTimeout(Duration timeout) { connectTimeout = Checks.timeout(timeout, "connectTimeout"); return this; }
+
+        /** See {@link ConnectOptions#readTimeout()}. */
+        public Builder readTimeout(Duration timeout) { readTimeout = Checks.timeout(timeout, "readTimeout"); return this; }
+
+        /** See {@link ConnectOptions#writeTimeout()}. */
+        public Builder writeTimeout(Duration timeout) { writeTimeout = Checks.timeout(timeout, "writeTimeout"); return this; }
+
+        /** See {@link ConnectOptions#idleTimeout()}. */
+        public Builder idleTimeout(Duration timeout) { idleTimeout = Checks.timeout(timeout, "idleTimeout"); return this; }
+
+        /** See {@link ConnectOptions#joinDeadline()}; must be positive. */
+        public Builder joinDeadline(Duration deadline) { joinDeadline = Checks.positive(deadline, "joinDeadline"); return this; }
+
+        /** See {@link ConnectOptions#localAddress()}. */
+        public Builder localAddress(InetSocketAddress address) { localAddress = address; return this; }
+
+        /** See {@link ConnectOptions#tcpNoDelay()}. */
+        public Builder tcpNoDelay(boolean on) { tcpNoDelay = on; return this; }
+
+        /** See {@link ConnectOptions#keepAlive()}. */
+        public Builder keepAlive(boolean on) { keepAlive = on; return this; }
+
+        /** See {@link ConnectOptions#lingerSeconds()}; -1 restores the OS default. */
+        public Builder lingerSeconds(int seconds) {
+            if (seconds < -1 || seconds > 65_535) {
+                throw new IllegalArgumentException("lingerSeconds must be -1 (default) or 0..65535, was " + seconds);
+            }
+            lingerSeconds = seconds;
+            return this;
+        }
+
+        /** See {@link ConnectOptions#maxLineLength()}; 1 .. 64 MiB. */
+        public Builder maxLineLength(int bytes) {
+            if (bytes < 1 || bytes > 64 * 1024 * 1024) {
+                throw new IllegalArgumentException("maxLineLength must be 1..67108864 bytes, was " + bytes);
+            }
+            maxLineLength = bytes;
+            return this;
+        }
+
+        /** See {@link ConnectOptions#receiveBufferSize()}. */
+        public Builder receiveBufferSize(int bytes) { receiveBufferSize = Checks.nonNegative(bytes, "receiveBufferSize"); return this; }
+
+        /** See {@link ConnectOptions#sendBufferSize()}. */
+        public Builder sendBufferSize(int bytes) { sendBufferSize = Checks.nonNegative(bytes, "sendBufferSize"); return this; }
+
+        /** The immutable options. */
+        public ConnectOptions build() {
+            return new ConnectOptions(this);
+        }
+    }
+}

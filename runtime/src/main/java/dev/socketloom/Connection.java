@@ -1,0 +1,147 @@
+package dev.socketloom;
+
+import java.io.Closeable;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.Set;
+
+/**
+ * One TCP stream, client side ({@link SocketRuntime#connect}) or server side (handed to a {@link ConnectionHandler}).
+ *
+ * <p><b>Threading.</b> Reads ({@code read}, {@code readLine}, {@code peek}, {@link #inputStream()}) are serialized by
+ * one lock and writes ({@code write}, {@code writeLine}, {@link #outputStream()}) by another, so one reader and one
+ * writer may work concurrently and a {@code writeLine} is never interleaved with another write. Every blocking call
+ * runs on the caller's thread and honours the connection's timeouts (L10). Nothing here holds a monitor while
+ * blocking, so virtual threads are never pinned.
+ *
+ * <p><b>Lifecycle.</b> A connection is connected until {@link #disconnect()} (= {@link #close()}), {@link #abort()},
+ * its server's disconnect, or its runtime's close. {@code disconnect()} closes the socket, interrupts and joins the
+ * thread that manages the connection (its handler or event thread) and removes it from every registry; afterwards
+ * every operation fails with {@link InetError#NOT_CONNECTED} (L1). It is idempotent, thread-safe, and safe to call
+ * from the managing thread itself, which it then does not join (L5). A managing thread that ignores interrupts is
+ * waited for only up to {@link ConnectOptions#joinDeadline()} and reported as {@link InetError#THREAD_NOT_TERMINATED}
+ * (L6).
+ */
+public interface Connection extends Closeable {
+
+    /** A process-unique, never reused id of this connection (also its place in {@link SocketRuntime#connections()}). */
+    long id();
+
+    /**
+     * Reads up to {@code len} bytes into {@code buf}, blocking until at least one byte is available.
+     *
+     * @return the number of bytes read, or -1 at end of stream (the peer shut down its output)
+     * @throws InetException TIMEOUT after the read timeout (the connection stays usable), CONNECTION_RESET,
+     *                       NOT_CONNECTED after a disconnect
+     */
+    int read(byte[] buf, int off, int len) throws InetException;
+
+    /** Reads into the whole array; see {@link #read(byte[], int, int)}. */
+    default int read(byte[] buf) throws InetException {
+        return read(buf, 0, buf.length);
+    }
+
+    /**
+     * Reads exactly {@code len} bytes, blocking as needed.
+     *
+     * @throws InetException NOT_CONNECTED if the stream ends first (the bytes read so far are in {@code buf}), or any
+     *                       error of {@link #read(byte[], int, int)}
+     */
+    void readFully(byte[] buf, int off, int len) throws InetException;
+
+    /**
+     * Reads one line terminated by LF or CRLF and decodes it as UTF-8, without the terminator.
+     *
+     * @return the line, the unterminated rest of the stream at end of stream, or {@code null} at end of stream
+     * @throws InetException LINE_TOO_LONG if more than {@link ConnectOptions#maxLineLength()} bytes arrive without a
+     *                       terminator; nothing is consumed then, so the bytes stay readable with {@code read}
+     */
+    String readLine() throws InetException;
+
+    /**
+     * Copies up to {@code len} received bytes into {@code buf} without consuming them; blocks (honouring the read
+     * timeout) until at least one byte is available.
+     *
+     * @return the number of bytes copied, or -1 at end of stream
+     */
+    int peek(byte[] buf, int off, int len) throws InetException;
+
+    /** Bytes that can be read right now without blocking (0 if none or disconnected). */
+    int available();
+
+    /**
+     * Writes all {@code len} bytes; when it returns they have been handed to the OS send buffer.
+     *
+     * @throws InetException TIMEOUT after the write timeout (the socket is then closed), CONNECTION_RESET,
+     *                       OUTPUT_SHUTDOWN, NOT_CONNECTED
+     */
+    void write(byte[] buf, int off, int len) throws InetException;
+
+    /** Writes the whole array; see {@link #write(byte[], int, int)}. */
+    default void write(byte[] buf) throws InetException {
+        write(buf, 0, buf.length);
+    }
+
+    /** Writes {@code line} in UTF-8 followed by CRLF, as one write that is never interleaved with another. */
+    void writeLine(String line) throws InetException;
+
+    /** Shuts down the output side (sends FIN); reading stays possible (half-close). */
+    void shutdownOutput() throws InetException;
+
+    /** Whether the connection is open: not disconnected, and no end of stream or error has been seen. */
+    boolean isConnected();
+
+    /** The local address, or {@code null} when not connected yet (an async connect in progress). */
+    InetSocketAddress localAddress();
+
+    /** The remote address (known before the connection is established). */
+    InetSocketAddress remoteAddress();
+
+    /** Time since the last read or write activity. */
+    Duration idleTime();
+
+    /** An {@link InputStream} view sharing this connection's buffer and lock; closing it disconnects. */
+    InputStream inputStream();
+
+    /** An {@link OutputStream} view sharing this connection's lock; closing it disconnects. */
+    OutputStream outputStream();
+
+    /**
+     * Terminates the connection (SocketWrench {@code InetDisconnect}, L1): closes the socket, interrupts and joins
+     * the managing thread, removes the connection from its server and runtime. Idempotent and thread-safe.
+     *
+     * @throws InetException THREAD_NOT_TERMINATED if the managing thread outlived the join deadline (L6); the socket
+     *                       is closed and the connection invalid all the same
+     */
+    void disconnect() throws InetException;
+
+    /** Same as {@link #disconnect()}. */
+    @Override
+    void close() throws InetException;
+
+    /**
+     * Abortive close: sets SO_LINGER to 0 so the OS sends RST instead of FIN (no TIME_WAIT, L11), then
+     * {@link #disconnect()}s. Unsent data is discarded.
+     */
+    void abort() throws InetException;
+
+    /**
+     * Starts delivering {@code events} to {@code handler} on a new virtual thread that manages this connection
+     * (SocketWrench {@code InetEnableEvents}). CONNECT is delivered first if it is in the mask.
+     *
+     * @throws InetException NOT_CONNECTED if disconnected, INVALID_ARGUMENT if events are already enabled or a
+     *                       handler thread already manages this connection
+     */
+    void enableEvents(EventHandler handler, Set<Event> events) throws InetException;
+
+    /**
+     * Stops event delivery (SocketWrench {@code InetDisableEvents}): interrupts and joins the event thread (unless
+     * called from it); when it returns no callback runs or will start (L4). The connection stays open.
+     */
+    void disableEvents() throws InetException;
+
+    /** Whether events are currently enabled. */
+    boolean eventsEnabled();
+}

@@ -1,0 +1,90 @@
+package dev.socketloom;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * A listening server (SocketWrench {@code InetServerStart}): an acceptor on its own virtual thread
+ * ({@code socketloom-server-<port>-acceptor}) and one virtual thread per accepted client running the
+ * {@link ConnectionHandler}.
+ *
+ * <p><b>Lifecycle.</b> Running from {@link SocketRuntime#startServer} until {@link #disconnect()} (= {@link #close()}),
+ * {@link #stop(Duration)} or the runtime's close. {@code disconnect()} closes the listening socket, stops the
+ * acceptor, disconnects every client in parallel and joins the acceptor and every client thread (L2): when it returns
+ * nothing of the server runs or is open, {@code clientCount() == 0}, and the port can be bound again at once. It is
+ * idempotent, thread-safe and safe to call from a handler, which it does not join (L5). A failing {@code accept()}
+ * never ends the server: the acceptor backs off and resumes (L12).
+ *
+ * <p>All methods are thread-safe.
+ */
+public interface Server extends AutoCloseable {
+
+    /** The bound local port (the real one when {@link ServerOptions#port()} was 0). */
+    int port();
+
+    /** The bound local address. */
+    InetSocketAddress localAddress();
+
+    /** Clients connected right now. */
+    int clientCount();
+
+    /** A snapshot of the connected clients (addresses, idle times); they may disconnect at any moment. */
+    List<Connection> clients();
+
+    /** Counters since start. */
+    ServerStats stats();
+
+    /** Whether the server is accepting (running and not suspended). */
+    boolean isAccepting();
+
+    /** Whether the server is still running (not yet disconnected or stopped). */
+    boolean isRunning();
+
+    /**
+     * Stops dispatching new clients (SocketWrench {@code InetServerSuspend}): connections that arrive while suspended
+     * wait in the OS backlog (up to {@link ServerOptions#backlog()}) and are served after {@link #resume()}. Running
+     * clients are not affected.
+     */
+    void suspend() throws InetException;
+
+    /** Resumes accepting after {@link #suspend()}. */
+    void resume() throws InetException;
+
+    /**
+     * Changes the accept limits at run time (SocketWrench {@code InetServerThrottle}); 0 / zero means unlimited.
+     * Connections over a limit are closed right after accept and counted in {@link ServerStats#rejected()}.
+     */
+    void throttle(int maxClients, int maxClientsPerAddress, Duration minAcceptInterval) throws InetException;
+
+    /**
+     * Writes {@code data} to every connected client, in parallel, each under its write lock and write timeout.
+     *
+     * @return the number of clients the whole message was written to
+     */
+    int broadcast(byte[] data) throws InetException;
+
+    /**
+     * Graceful stop (L3): stops accepting, lets running handlers finish on their own for up to {@code grace}, then
+     * disconnects the rest as {@link #disconnect()} does.
+     */
+    StopResult stop(Duration grace) throws InetException;
+
+    /**
+     * Terminates the server (SocketWrench {@code InetDisconnect} on a server handle, L2).
+     *
+     * @throws InetException THREAD_NOT_TERMINATED naming the threads that outlived the join deadline (L6)
+     */
+    void disconnect() throws InetException;
+
+    /** Same as {@link #disconnect()}. */
+    @Override
+    void close() throws InetException;
+
+    /**
+     * Waits until the server has terminated (disconnected or stopped, all its threads joined).
+     *
+     * @return true if terminated within {@code timeout}
+     */
+    boolean awaitTermination(Duration timeout) throws InterruptedException;
+}

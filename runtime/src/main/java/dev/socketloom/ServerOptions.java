@@ -1,0 +1,159 @@
+package dev.socketloom;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * Immutable options for {@link SocketRuntime#startServer} (SocketWrench's {@code InetServerStart} parameters).
+ *
+ * <p>Defaults: wildcard bind address, port 0 (ephemeral), backlog 1024, no client limits, no accept interval, no idle
+ * timeout, {@link ConnectOptions#DEFAULTS} for accepted clients, join deadline 5 s, accept back-off 50 ms doubling
+ * to 1.6 s. Instances are immutable and thread-safe; build them with {@link #builder()}.
+ */
+public final class ServerOptions {
+    private final InetAddress bindAddress;
+    private final int port;
+    private final int backlog;
+    private final int maxClients;
+    private final int maxClientsPerAddress;
+    private final Duration minAcceptInterval;
+    private final Duration idleTimeout;
+    private final Duration joinDeadline;
+    private final Duration acceptBackoffInitial;
+    private final Duration acceptBackoffMax;
+    private final ConnectOptions clientOptions;
+
+    private ServerOptions(Builder b) {
+        bindAddress = b.bindAddress;
+        port = b.port;
+        backlog = b.backlog;
+        maxClients = b.maxClients;
+        maxClientsPerAddress = b.maxClientsPerAddress;
+        minAcceptInterval = b.minAcceptInterval;
+        idleTimeout = b.idleTimeout;
+        joinDeadline = b.joinDeadline;
+        acceptBackoffInitial = b.acceptBackoffInitial;
+        acceptBackoffMax = b.acceptBackoffMax;
+        clientOptions = b.clientOptions;
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** Local address to listen on, or {@code null} for every local address. */
+    public InetAddress bindAddress() { return bindAddress; }
+
+    /** Port to listen on; 0 picks a free ephemeral port (see {@link Server#port()}). */
+    public int port() { return port; }
+
+    /** Listen backlog: connections the OS queues before the acceptor takes them (and while suspended). */
+    public int backlog() { return backlog; }
+
+    /** Maximum simultaneous clients; 0 means unlimited. Extra connections are closed at accept time. */
+    public int maxClients() { return maxClients; }
+
+    /** Maximum simultaneous clients from one remote address; 0 means unlimited. */
+    public int maxClientsPerAddress() { return maxClientsPerAddress; }
+
+    /** Minimum time between two accepts (accept rate limit); zero means no limit. */
+    public Duration minAcceptInterval() { return minAcceptInterval; }
+
+    /** Idle timeout of each client; overrides {@link ConnectOptions#idleTimeout()} when non-zero. */
+    public Duration idleTimeout() { return idleTimeout; }
+
+    /** How long {@link Server#disconnect()} waits for the acceptor and client threads before reporting L6. */
+    public Duration joinDeadline() { return joinDeadline; }
+
+    /** First back-off after a failed {@code accept()} (for example EMFILE); doubles up to {@link #acceptBackoffMax()}. */
+    public Duration acceptBackoffInitial() { return acceptBackoffInitial; }
+
+    /** Largest back-off between failed accepts. */
+    public Duration acceptBackoffMax() { return acceptBackoffMax; }
+
+    /** Options applied to every accepted client (timeouts, TCP options, line limit, join deadline). */
+    public ConnectOptions clientOptions() { return clientOptions; }
+
+    /** The options accepted clients actually use: {@link #clientOptions()} with this server's idle timeout applied. */
+    public ConnectOptions effectiveClientOptions() {
+        return idleTimeout.isZero() ? clientOptions : clientOptions.toBuilder().idleTimeout(idleTimeout).build();
+    }
+
+    @Override
+    public String toString() {
+        return "ServerOptions{bindAddress=" + bindAddress + ", port=" + port + ", backlog=" + backlog
+                + ", maxClients=" + maxClients + ", maxClientsPerAddress=" + maxClientsPerAddress
+                + ", minAcceptInterval=" + minAcceptInterval + ", idleTimeout=" + idleTimeout
+                + ", joinDeadline=" + joinDeadline + ", clientOptions=" + clientOptions + '}';
+    }
+
+    /** Mutable, single-threaded builder of {@link ServerOptions}; every setter validates its argument at once. */
+    public static final class Builder {
+        private InetAddress bindAddress;
+        private int port;
+        private int backlog = 1024;
+        private int maxClients;
+        private int maxClientsPerAddress;
+        private Duration minAcceptInterval = Duration.ZERO;
+        private Duration idleTimeout = Duration.ZERO;
+        private Duration joinDeadline = Duration.ofSeconds(5);
+        private Duration acceptBackoffInitial = Duration.ofMillis(50);
+        private Duration acceptBackoffMax = Duration.ofMillis(1600);
+        private ConnectOptions clientOptions = ConnectOptions.DEFAULTS;
+
+        private Builder() {
+        }
+
+        /** See {@link ServerOptions#bindAddress()}. */
+        public Builder bindAddress(InetAddress address) { bindAddress = address; return this; }
+
+        /** See {@link ServerOptions#port()}. */
+        public Builder port(int port) { this.port = Checks.port(port); return this; }
+
+        /** See {@link ServerOptions#backlog()}; must be positive. */
+        public Builder backlog(int backlog) {
+            if (backlog < 1) {
+                throw new IllegalArgumentException("backlog must be positive, was " + backlog);
+            }
+            this.backlog = backlog;
+            return this;
+        }
+
+        /** See {@link ServerOptions#maxClients()}. */
+        public Builder maxClients(int max) { maxClients = Checks.nonNegative(max, "maxClients"); return this; }
+
+        /** See {@link ServerOptions#maxClientsPerAddress()}. */
+        public Builder maxClientsPerAddress(int max) { maxClientsPerAddress = Checks.nonNegative(max, "maxClientsPerAddress"); return this; }
+
+        /** See {@link ServerOptions#minAcceptInterval()}. */
+        public Builder minAcceptInterval(Duration interval) { minAcceptInterval = Checks.timeout(interval, "minAcceptInterval"); return this; }
+
+        /** See {@link ServerOptions#idleTimeout()}. */
+        public Builder idleTimeout(Duration timeout) { idleTimeout = Checks.timeout(timeout, "idleTimeout"); return this; }
+
+        /** See {@link ServerOptions#joinDeadline()}; must be positive. */
+        public Builder joinDeadline(Duration deadline) { joinDeadline = Checks.positive(deadline, "joinDeadline"); return this; }
+
+        /** See {@link ServerOptions#acceptBackoffInitial()} and {@link ServerOptions#acceptBackoffMax()}. */
+        public Builder acceptBackoff(Duration initial, Duration max) {
+            Checks.positive(initial, "acceptBackoffInitial");
+            Checks.positive(max, "acceptBackoffMax");
+            if (max.compareTo(initial) < 0) {
+                throw new IllegalArgumentException("acceptBackoffMax " + max + " < acceptBackoffInitial " + initial);
+            }
+            acceptBackoffInitial = initial;
+            acceptBackoffMax = max;
+            return this;
+        }
+
+        /** See {@link ServerOptions#clientOptions()}. */
+        public Builder clientOptions(ConnectOptions options) { clientOptions = Objects.requireNonNull(options, "clientOptions"); return this; }
+
+        /** The immutable options. */
+        public ServerOptions build() {
+            return new ServerOptions(this);
+        }
+    }
+}

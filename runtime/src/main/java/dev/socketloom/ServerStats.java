@@ -1,0 +1,14 @@
+package dev.socketloom;
+
+/**
+ * A snapshot of a server's counters since it started; cheap to take from any thread.
+ *
+ * @param accepted         connections accepted and handed to a handler
+ * @param rejected         connections closed at accept time because a limit ({@code maxClients},
+ *                         {@code maxClientsPerAddress}) was reached or the server was stopping
+ * @param acceptFailures   failed {@code accept()} calls (for example EMFILE) after which the acceptor backed off (L12)
+ * @param handlerFailures  handlers that ended with an exception
+ * @param active           clients connected right now
+ */
+public record ServerStats(long accepted, long rejected, long acceptFailures, long handlerFailures, int active) {
+}

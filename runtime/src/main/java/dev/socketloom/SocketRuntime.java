@@ -1,0 +1,71 @@
+package dev.socketloom;
+
+import dev.socketloom.internal.RuntimeCore;
+import java.util.List;
+
+/**
+ * The owner of every connection, server and thread SocketLoom creates (SocketWrench {@code InetInitialize} /
+ * {@code InetUninitialize}).
+ *
+ * <p><b>Lifecycle.</b> Open from {@link #open()} until {@link #close()}. {@code close()} disconnects every server and
+ * connection it owns, in parallel, and joins every thread it started (L8); afterwards the process holds no thread and
+ * no socket of it, and every method but {@code close()} fails with {@link InetError#NOT_INITIALIZED}. While any
+ * server runs, one non-daemon keeper thread keeps the JVM alive (virtual threads are daemons).
+ *
+ * <p>All methods are thread-safe. Several runtimes may coexist; each owns only what it created.
+ */
+public interface SocketRuntime extends AutoCloseable {
+
+    /** Opens a new runtime. */
+    static SocketRuntime open() {
+        return new RuntimeCore();
+    }
+
+    /** Connects with default options (SocketWrench {@code InetConnect}). */
+    default Connection connect(String host, int port) throws InetException {
+        return connect(host, port, ConnectOptions.DEFAULTS);
+    }
+
+    /**
+     * Connects, blocking up to the connect timeout (SocketWrench {@code InetConnectEx}).
+     *
+     * @throws InetException CONNECTION_REFUSED, HOST_NOT_FOUND, TIMEOUT, ADDRESS_IN_USE (local bind),
+     *                       INVALID_ARGUMENT, NOT_INITIALIZED
+     */
+    Connection connect(String host, int port, ConnectOptions options) throws InetException;
+
+    /**
+     * Starts connecting on the new connection's own virtual thread and returns at once (SocketWrench
+     * {@code InetAsyncConnect}). That thread then delivers CONNECT (or ERROR) and further events to {@code handler}.
+     *
+     * @throws InetException INVALID_ARGUMENT for a bad port, NOT_INITIALIZED after close
+     */
+    Connection connectAsync(String host, int port, ConnectOptions options, EventHandler handler) throws InetException;
+
+    /**
+     * Binds a listening socket (SO_REUSEADDR) and starts its acceptor (SocketWrench {@code InetServerStart}).
+     *
+     * @throws InetException ADDRESS_IN_USE, ADDRESS_NOT_AVAILABLE, NOT_INITIALIZED
+     */
+    Server startServer(ServerOptions options, ConnectionHandler handler) throws InetException;
+
+    /** Snapshot of the live connections this runtime owns (client side and accepted). */
+    List<Connection> connections();
+
+    /** Snapshot of the running servers. */
+    List<Server> servers();
+
+    /** Number of threads this runtime started that have not terminated yet. */
+    int liveThreadCount();
+
+    /** Whether {@link #close()} has been called. */
+    boolean isClosed();
+
+    /**
+     * Disconnects everything and joins every thread (L8). Idempotent and thread-safe.
+     *
+     * @throws InetException THREAD_NOT_TERMINATED naming stragglers (L6); everything is closed all the same
+     */
+    @Override
+    void close() throws InetException;
+}

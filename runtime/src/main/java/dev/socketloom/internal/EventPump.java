@@ -1,0 +1,178 @@
+package dev.socketloom.internal;
+
+import dev.socketloom.Event;
+import dev.socketloom.EventHandler;
+import dev.socketloom.InetError;
+import dev.socketloom.InetException;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The body of a connection's event thread: delivers CONNECT, WRITE, READ, TIMEOUT, DISCONNECT and ERROR in order,
+ * one at a time, and never after it has been canceled (L4).
+ *
+ * <p>It waits for data in slices of {@link #SLICE_MILLIS} instead of one unbounded read, because interrupting a
+ * virtual thread blocked in a socket read makes the JDK close the socket: {@code disableEvents()} must be able to take
+ * the thread back while keeping the connection open. A callback that is running when events are disabled is
+ * interrupted; that is the only interrupt the pump receives from {@code disableEvents()}.
+ */
+final class EventPump implements Runnable {
+    static final int SLICE_MILLIS = 100;
+    private static final System.Logger LOG = System.getLogger("dev.socketloom");
+
+    private final SocketConnection conn;
+    private final EventHandler handler;
+    private final EnumSet<Event> mask;
+    private final String connectHost;
+    private final int connectPort;
+    private final ReentrantLock callbackLock = new ReentrantLock();
+    private volatile boolean canceled;
+    private boolean inCallback; // guarded by callbackLock
+    private volatile Thread thread;
+
+    /** A pump for a connection that is already connected. */
+    EventPump(SocketConnection conn, EventHandler handler, EnumSet<Event> mask) {
+        this(conn, handler, mask, null, 0);
+    }
+
+    /**
+     * A pump that first resolves and connects to {@code host}:{@code port} (async connect), or, when {@code host} is
+     * null, starts on a connected connection.
+     */
+    EventPump(SocketConnection conn, EventHandler handler, EnumSet<Event> mask, String host, int port) {
+        this.conn = conn;
+        this.handler = handler;
+        this.mask = mask;
+        this.connectHost = host;
+        this.connectPort = port;
+    }
+
+    /** Stops delivery; interrupts a callback that is running right now (not the wait for data). */
+    void cancel() {
+        callbackLock.lock();
+        try {
+            canceled = true;
+            Thread t = thread;
+            if (inCallback && t != null && t != Thread.currentThread()) {
+                t.interrupt();
+            }
+        } finally {
+            callbackLock.unlock();
+        }
+    }
+
+    boolean isCanceled() {
+        return canceled;
+    }
+
+    private boolean stopped() {
+        return canceled || conn.isClosedState();
+    }
+
+    @Override
+    public void run() {
+        thread = Thread.currentThread();
+        try {
+            if (connectHost != null) {
+                try {
+                    conn.connectOnThisThread(RuntimeCore.resolve(connectHost, connectPort));
+                } catch (IOException e) {
+                    fire(Event.ERROR, Errors.wrap(e, "connect to " + connectHost + ":" + connectPort));
+                    conn.closeOnce(null);
+                    return;
+                }
+            }
+            if (!fire(Event.CONNECT, null) || !fire(Event.WRITE, null)) {
+                return;
+            }
+            pump();
+        } finally {
+            conn.pumpEnded(this);
+        }
+    }
+
+    private void pump() {
+        long reportedConsumed = -1;
+        int reportedAvailable = -1;
+        long timeoutReportedFor = Long.MIN_VALUE;
+        Duration idle = conn.options().idleTimeout();
+        while (!stopped()) {
+            SocketConnection.DataState ds;
+            try {
+                ds = conn.awaitData(SLICE_MILLIS, reportedConsumed, reportedAvailable);
+            } catch (IOException e) {
+                if (!stopped()) {
+                    fire(Event.ERROR, Errors.wrap(e, "events of " + conn.remoteAddress()));
+                    conn.closeOnce(null);
+                }
+                return;
+            }
+            if (stopped()) {
+                return;
+            }
+            switch (ds) {
+                case DATA -> {
+                    if (!fire(Event.READ, null)) {
+                        return;
+                    }
+                    long[] progress = conn.readProgress();
+                    reportedConsumed = progress[0];
+                    reportedAvailable = (int) progress[1];
+                }
+                case EOF -> {
+                    fire(Event.DISCONNECT, null);
+                    conn.closeOnce(null);
+                    return;
+                }
+                case NONE -> {
+                    long last = conn.lastActivityNanos();
+                    if (!idle.isZero() && last != timeoutReportedFor
+                            && System.nanoTime() - last >= idle.toNanos()) {
+                        timeoutReportedFor = last;
+                        if (!fire(Event.TIMEOUT, Errors.of(InetError.TIMEOUT,
+                                "no activity on " + conn.remoteAddress() + " for " + idle))) {
+                            return;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Delivers one event if it is in the mask; returns false once delivery has stopped. */
+    private boolean fire(Event event, InetException error) {
+        if (!mask.contains(event)) {
+            return !stopped();
+        }
+        callbackLock.lock();
+        try {
+            if (stopped()) {
+                return false;
+            }
+            inCallback = true;
+        } finally {
+            callbackLock.unlock();
+        }
+        try {
+            handler.onEvent(conn, event, error);
+        } catch (Throwable t) {
+            if (!stopped()) {
+                LOG.log(System.Logger.Level.WARNING, "event handler of " + conn.remoteAddress() + " failed on "
+                        + event, t);
+            }
+        } finally {
+            callbackLock.lock();
+            try {
+                inCallback = false;
+                if (canceled) {
+                    Thread.interrupted(); // a cancel's interrupt was meant for the callback only
+                }
+            } finally {
+                callbackLock.unlock();
+            }
+        }
+        return !stopped();
+    }
+}

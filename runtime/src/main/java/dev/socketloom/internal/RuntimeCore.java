@@ -1,0 +1,271 @@
+package dev.socketloom.internal;
+
+import dev.socketloom.ConnectOptions;
+import dev.socketloom.Connection;
+import dev.socketloom.ConnectionHandler;
+import dev.socketloom.Event;
+import dev.socketloom.EventHandler;
+import dev.socketloom.InetError;
+import dev.socketloom.InetException;
+import dev.socketloom.Server;
+import dev.socketloom.ServerOptions;
+import dev.socketloom.SocketRuntime;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The implementation of {@link SocketRuntime}: registries of live connections and servers, the thread factory that
+ * counts every thread it starts, the watchdog for write and idle deadlines, and the keeper that holds the JVM alive
+ * while servers run.
+ */
+public final class RuntimeCore implements SocketRuntime {
+    private static final AtomicLong IDS = new AtomicLong();
+
+    private final Map<Long, SocketConnection> connections = new ConcurrentHashMap<>();
+    private final Set<ListeningServer> servers = ConcurrentHashMap.newKeySet();
+    private final Set<Socket> pendingConnects = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger liveThreads = new AtomicInteger();
+    private final Watchdog watchdog = new Watchdog(this);
+    private final Keeper keeper = new Keeper();
+    private final ReentrantLock closeLock = new ReentrantLock();
+    private volatile boolean closed;
+
+    /** Opens a runtime; use {@link SocketRuntime#open()}. */
+    public RuntimeCore() {
+    }
+
+    static long nextId() {
+        return IDS.incrementAndGet();
+    }
+
+    // ------------------------------------------------------------------ threads
+
+    /** An unstarted virtual thread counted in {@link #liveThreadCount()} once started via {@link #started}. */
+    Thread newThread(String name, Runnable body) {
+        return Thread.ofVirtual().name(name).unstarted(() -> {
+            try {
+                body.run();
+            } finally {
+                liveThreads.decrementAndGet();
+            }
+        });
+    }
+
+    /** Must be called right before {@code t.start()} for threads made by {@link #newThread}. */
+    void started(Thread t) {
+        liveThreads.incrementAndGet();
+    }
+
+    Keeper keeper() {
+        return keeper;
+    }
+
+    @Override
+    public int liveThreadCount() {
+        return liveThreads.get() + keeper.aliveCount() + watchdog.aliveCount();
+    }
+
+    // ------------------------------------------------------------------ registries
+
+    private void ensureOpen() throws InetException {
+        if (closed) {
+            throw Errors.of(InetError.NOT_INITIALIZED, "the SocketRuntime has been closed");
+        }
+    }
+
+    /** Adds a connection; if the runtime closed concurrently, the connection is closed and NOT_INITIALIZED thrown. */
+    void register(SocketConnection c) throws InetException {
+        connections.put(c.id(), c);
+        if (c.needsWatchdog()) {
+            watchdog.watch(c);
+        }
+        if (closed) {
+            c.closeOnce(null);
+            throw Errors.of(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while connecting");
+        }
+    }
+
+    void unregister(SocketConnection c) {
+        connections.remove(c.id());
+        if (c.needsWatchdog()) {
+            watchdog.unwatch(c);
+        }
+    }
+
+    void unregister(ListeningServer s) {
+        servers.remove(s);
+    }
+
+    @Override
+    public List<Connection> connections() {
+        return List.copyOf(connections.values());
+    }
+
+    @Override
+    public List<Server> servers() {
+        return List.copyOf(servers);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    // ------------------------------------------------------------------ connect
+
+    static void checkPort(int port) throws InetException {
+        if (port < 1 || port > 65_535) {
+            throw Errors.of(InetError.INVALID_ARGUMENT, "port must be 1..65535, was " + port);
+        }
+    }
+
+    static InetSocketAddress resolve(String host, int port) throws InetException {
+        if (host == null || host.isBlank()) {
+            throw Errors.of(InetError.INVALID_ARGUMENT, "host must not be empty");
+        }
+        checkPort(port);
+        try {
+            return new InetSocketAddress(InetAddress.getByName(host), port);
+        } catch (UnknownHostException e) {
+            throw new InetException(InetError.HOST_NOT_FOUND, host, e);
+        }
+    }
+
+    static String clientThreadName(InetSocketAddress a) {
+        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        return "socketloom-client-" + host + ":" + a.getPort();
+    }
+
+    @Override
+    public Connection connect(String host, int port, ConnectOptions options) throws InetException {
+        Objects.requireNonNull(options, "options");
+        ensureOpen();
+        InetSocketAddress target = resolve(host, port);
+        Socket s = new Socket();
+        pendingConnects.add(s);
+        try {
+            if (closed) {
+                throw Errors.of(InetError.NOT_INITIALIZED, "the SocketRuntime has been closed");
+            }
+            SocketConnection.configure(s, options);
+            if (options.localAddress() != null) {
+                s.bind(options.localAddress());
+            }
+            s.connect(target, SocketConnection.timeoutMillis(options.connectTimeout()));
+        } catch (IOException e) {
+            closeQuietly(s);
+            if (closed) {
+                throw new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while connecting to "
+                        + target, e);
+            }
+            throw Errors.wrap(e, "connect to " + target);
+        } finally {
+            pendingConnects.remove(s);
+        }
+        SocketConnection c = new SocketConnection(nextId(), this, null, options, target, clientThreadName(target));
+        c.attach(s);
+        try {
+            c.markOpen();
+        } catch (IOException e) {
+            closeQuietly(s);
+            throw Errors.wrap(e, "connect to " + target);
+        }
+        register(c);
+        return c;
+    }
+
+    @Override
+    public Connection connectAsync(String host, int port, ConnectOptions options, EventHandler handler)
+            throws InetException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        ensureOpen();
+        if (host == null || host.isBlank()) {
+            throw Errors.of(InetError.INVALID_ARGUMENT, "host must not be empty");
+        }
+        checkPort(port);
+        InetSocketAddress unresolved = InetSocketAddress.createUnresolved(host, port);
+        SocketConnection c = new SocketConnection(nextId(), this, null, options, unresolved,
+                "socketloom-client-" + host + ":" + port);
+        EventPump pump = new EventPump(c, handler, EnumSet.allOf(Event.class), host, port);
+        c.installPump(pump);
+        register(c);
+        Thread t = newThread("socketloom-events-" + host + ":" + port, pump);
+        c.startManager(t);
+        return c;
+    }
+
+    @Override
+    public Server startServer(ServerOptions options, ConnectionHandler handler) throws InetException {
+        Objects.requireNonNull(options, "options");
+        Objects.requireNonNull(handler, "handler");
+        ensureOpen();
+        ListeningServer server = ListeningServer.bind(this, options, handler);
+        servers.add(server);
+        if (closed) {
+            server.disconnect();
+            throw Errors.of(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while starting a server");
+        }
+        server.start();
+        return server;
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // best effort
+        }
+    }
+
+    // ------------------------------------------------------------------ close (L8)
+
+    @Override
+    public void close() throws InetException {
+        closeLock.lock();
+        try {
+            closed = true;
+            pendingConnects.forEach(RuntimeCore::closeQuietly);
+            List<Thread> toJoin = new ArrayList<>();
+            Duration deadline = Duration.ZERO;
+            for (ListeningServer s : List.copyOf(servers)) {
+                toJoin.addAll(s.shutdown());
+                deadline = max(deadline, s.options().joinDeadline());
+            }
+            for (SocketConnection c : List.copyOf(connections.values())) {
+                toJoin.add(c.closeOnce(null));
+                deadline = max(deadline, c.options().joinDeadline());
+            }
+            List<String> stragglers = new ArrayList<>(Joiner.joinAll(toJoin, deadline));
+            for (ListeningServer s : List.copyOf(servers)) {
+                s.terminated();
+            }
+            stragglers.addAll(keeper.awaitIdle(deadline));
+            stragglers.addAll(watchdog.stop(deadline));
+            if (!stragglers.isEmpty()) {
+                throw new InetException(InetError.THREAD_NOT_TERMINATED,
+                        "the runtime is closed, but some threads ignored their interrupt", null, stragglers);
+            }
+        } finally {
+            closeLock.unlock();
+        }
+    }
+
+    private static Duration max(Duration a, Duration b) {
+        return a.compareTo(b) >= 0 ? a : b;
+    }
+}

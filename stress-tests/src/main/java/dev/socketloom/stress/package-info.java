@@ -1,0 +1,2 @@
+/** Stress scenarios and the SocketLoom command-line demo. */
+package dev.socketloom.stress;
