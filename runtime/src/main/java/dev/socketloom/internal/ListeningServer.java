@@ -127,37 +127,47 @@ final class ListeningServer implements Server {
 
     // ------------------------------------------------------------------ acceptor
 
+    /**
+     * Accepts until shutdown. Nothing that goes wrong in one round ends the loop (L12): a failed accept (EMFILE,
+     * ENFILE, ENOBUFS, ...) or any other error is counted and followed by a bounded exponential back-off.
+     */
     private void acceptLoop() {
         long backoff = 0;
         long lastAccept = 0;
         while (running) {
-            if (!awaitAcceptAllowed(lastAccept)) {
-                return;
-            }
-            Socket s;
             try {
-                s = listener.accept();
-            } catch (IOException e) {
+                if (!awaitAcceptAllowed(lastAccept)) {
+                    return;
+                }
+                Socket s = listener.accept();
+                backoff = 0;
+                lastAccept = System.nanoTime();
+                if (!awaitAcceptAllowed(0)) { // suspended while accept() was blocked: the client waited here
+                    reject(s);
+                    return;
+                }
+                dispatch(s);
+            } catch (Throwable e) {
                 if (!running) {
                     return;
                 }
                 acceptFailures.increment();
                 long initial = options.acceptBackoffInitial().toNanos();
                 backoff = backoff == 0 ? initial : Math.min(backoff * 2, options.acceptBackoffMax().toNanos());
-                LOG.log(System.Logger.Level.WARNING, () -> "accept on port " + port + " failed ("
-                        + e.getMessage() + "); backing off", (Throwable) null);
+                logAcceptFailure(e, backoff);
                 if (!pause(backoff)) {
                     return;
                 }
-                continue;
             }
-            backoff = 0;
-            lastAccept = System.nanoTime();
-            if (!awaitAcceptAllowed(0)) { // suspended while accept() was blocked: the client waits here
-                reject(s);
-                return;
-            }
-            dispatch(s);
+        }
+    }
+
+    private void logAcceptFailure(Throwable e, long backoffNanos) {
+        try {
+            LOG.log(System.Logger.Level.WARNING, "accept on port {0} failed ({1}); retrying in {2} ms", port,
+                    e.toString(), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
+        } catch (Throwable loggingFailed) {
+            // logging itself may need a descriptor we do not have; the counter in stats() still records it
         }
     }
 
@@ -417,7 +427,7 @@ final class ListeningServer implements Server {
             lock.unlock();
         }
         for (Thread t : threads) {
-            if (t == null || t == Thread.currentThread()) {
+            if (t == null || t == Thread.currentThread() || !t.isAlive()) {
                 continue;
             }
             long remaining = end - System.nanoTime();

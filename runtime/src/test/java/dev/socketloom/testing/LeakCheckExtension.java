@@ -1,0 +1,182 @@
+package dev.socketloom.testing;
+
+import com.sun.management.HotSpotDiagnosticMXBean;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * L8/L9 for every test: records the process's threads (platform and virtual, from a JSON thread dump) and open
+ * file descriptors ({@code /proc/self/fd}) before each test and fails the test if, after it, threads or descriptors
+ * exist that were not there before.
+ *
+ * <p>Registered for every Jupiter test class through {@code META-INF/services} and
+ * {@code junit.jupiter.extensions.autodetection.enabled}. JDK infrastructure threads that come and go on their own
+ * (virtual-thread carriers, I/O pollers), jar files opened lazily by the class loader
+ * (and the directory stream reading {@code /proc/self/fd} itself) are ignored. Threads a test
+ * started may take a moment to finish after the test method returned, and the OS has no event for "fd count went
+ * back", so the check re-reads both with a growing pause for up to {@link #SETTLE} before it fails.
+ */
+public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCallback {
+    /** How long leftovers may take to disappear after a test. */
+    public static final Duration SETTLE = Duration.ofSeconds(15);
+
+    private static final ExtensionContext.Namespace NS = ExtensionContext.Namespace.create(LeakCheckExtension.class);
+    private static final Pattern THREAD = Pattern.compile("\"tid\":\\s*\"(\\d+)\"(.*?)\"name\":\\s*\"((?:[^\"\\\\]|\\\\.)*)\"",
+            Pattern.DOTALL);
+    private static final List<String> INFRASTRUCTURE = List.of(
+            "ForkJoinPool", "Read-Poller", "Write-Poller", "VirtualThread-unparker", "Common-Cleaner",
+            "Attach Listener", "process reaper", "JFR", "surefire", "Notification Thread", "Signal Dispatcher",
+            "Reference Handler", "Finalizer", "InnocuousThread", "junit-", "Cleaner", "C1 ", "C2 ", "Sweeper",
+            "Monitor Deflation", "Service Thread", "MemoryPoolMXBean", "Timer-", "Poller", "JDWP", "Jqwik");
+    private static volatile boolean warmedUp;
+
+    @Override
+    public void beforeEach(ExtensionContext context) throws Exception {
+        warmUp();
+        context.getStore(NS).put("snapshot", Snapshot.take());
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) throws Exception {
+        Snapshot before = context.getStore(NS).remove("snapshot", Snapshot.class);
+        if (before == null) {
+            return;
+        }
+        List<String> leaks = awaitNoLeaks(before, SETTLE);
+        if (!leaks.isEmpty()) {
+            throw new AssertionError("Resources leaked by " + context.getDisplayName() + " (still there after "
+                    + SETTLE.toSeconds() + " s):\n  " + String.join("\n  ", leaks));
+        }
+    }
+
+    /** Waits until nothing new compared with {@code before} remains; returns what is left after {@code settle}. */
+    public static List<String> awaitNoLeaks(Snapshot before, Duration settle) throws IOException {
+        long end = System.nanoTime() + settle.toNanos();
+        long pause = TimeUnit.MILLISECONDS.toNanos(5);
+        while (true) {
+            List<String> leaks = Snapshot.take().newSince(before);
+            if (leaks.isEmpty() || System.nanoTime() > end) {
+                return leaks;
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(200));
+        }
+    }
+
+    /** Starts the JDK's lazily created I/O machinery once, so that it is not mistaken for a leak. */
+    private static void warmUp() throws Exception {
+        if (warmedUp) {
+            return;
+        }
+        try (ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = Thread.ofVirtual().start(() -> {
+                try (Socket s = ss.accept()) {
+                    s.getOutputStream().write(1);
+                } catch (IOException ignored) {
+                    // the test below fails if this did not work
+                }
+            });
+            try (Socket c = new Socket()) {
+                c.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()), 5000);
+                if (c.getInputStream().read() != 1) {
+                    throw new IllegalStateException("loopback warm-up failed");
+                }
+            }
+            acceptor.join();
+        }
+        Snapshot.take();
+        warmedUp = true;
+    }
+
+    /** Threads (by id) and file descriptors (by number) of this process at one moment. */
+    public record Snapshot(Map<Long, String> threads, Map<Integer, String> fds) {
+        /** Takes a snapshot now. */
+        public static Snapshot take() throws IOException {
+            return new Snapshot(readThreads(), readFds());
+        }
+
+        /** What exists now but did not in this snapshot, ignoring JDK infrastructure threads and jar files. */
+        public List<String> newSinceIgnoringInfrastructure() throws IOException {
+            return take().newSince(this);
+        }
+
+        /** Threads and descriptors present now but not in {@code before}, ignoring JDK infrastructure. */
+        List<String> newSince(Snapshot before) {
+            List<String> leaks = new ArrayList<>();
+            threads.forEach((id, name) -> {
+                if (!before.threads.containsKey(id) && !isInfrastructure(name)) {
+                    leaks.add("thread #" + id + " \"" + name + "\"");
+                }
+            });
+            fds.forEach((fd, target) -> {
+                if (!target.equals(before.fds.get(fd)) && !target.endsWith(".jar") && !target.endsWith("/fd")) {
+                    leaks.add("fd " + fd + " -> " + target);
+                }
+            });
+            return leaks;
+        }
+
+        private static boolean isInfrastructure(String name) {
+            for (String prefix : INFRASTRUCTURE) {
+                if (name.startsWith(prefix)) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        private static Map<Long, String> readThreads() throws IOException {
+            Path dir = Files.createTempDirectory("socketloom-threads");
+            Path file = dir.resolve("dump.json");
+            try {
+                ManagementFactory.getPlatformMXBean(HotSpotDiagnosticMXBean.class)
+                        .dumpThreads(file.toString(), HotSpotDiagnosticMXBean.ThreadDumpFormat.JSON);
+                String json = Files.readString(file);
+                Map<Long, String> threads = new TreeMap<>();
+                Matcher m = THREAD.matcher(json);
+                while (m.find()) {
+                    threads.put(Long.parseLong(m.group(1)), m.group(3));
+                }
+                return threads;
+            } finally {
+                Files.deleteIfExists(file);
+                Files.deleteIfExists(dir);
+            }
+        }
+
+        private static Map<Integer, String> readFds() throws IOException {
+            Map<Integer, String> fds = new TreeMap<>();
+            Path dir = Path.of("/proc/self/fd");
+            try (var entries = Files.newDirectoryStream(dir)) {
+                for (Path p : entries) {
+                    String target;
+                    try {
+                        target = Files.readSymbolicLink(p).toString();
+                    } catch (IOException gone) {
+                        continue; // the directory stream's own fd, or closed meanwhile
+                    }
+                    fds.put(Integer.parseInt(p.getFileName().toString()), target);
+                }
+            }
+            return fds;
+        }
+    }
+}
