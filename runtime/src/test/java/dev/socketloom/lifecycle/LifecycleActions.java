@@ -1,0 +1,394 @@
+package dev.socketloom.lifecycle;
+
+import dev.socketloom.lifecycle.World.ClientModel;
+import dev.socketloom.lifecycle.World.ClientState;
+import dev.socketloom.lifecycle.World.ServerModel;
+import dev.socketloom.ServerOptions;
+import java.util.List;
+import java.util.function.Predicate;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.state.Action;
+import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.state.ActionChainArbitrary;
+import net.jqwik.api.state.Transformer;
+
+/**
+ * The actions of a lifecycle chain: everything a user can do to a runtime, its servers and connections, each
+ * generated only when its precondition holds in the model.
+ *
+ * <p>Targets are chosen by position among the qualifying servers or clients when the action runs, not by identity:
+ * while shrinking, jqwik replays generated actions against a fresh world in which earlier actions may be gone, and a
+ * position still means "some qualifying target" there (an identity would be stale). Each step describes what it
+ * actually did in its last run ({@link Transformer#transformation()}), so a shrunk chain reads like a reproduction
+ * recipe with the real names (servers S1, S2, ... and clients C1, C2, ... in order of creation).
+ */
+final class LifecycleActions {
+    private static final int MAX_SERVERS = 3;
+    private static final int MAX_CLIENTS = 8;
+
+    private LifecycleActions() {
+    }
+
+    /** Chains of up to {@code maxActions} actions, starting from a fresh runtime. */
+    static ActionChainArbitrary<World> chains(int maxActions) {
+        return ActionChain.<World>startWith(Chains::newWorld)
+                .withAction(3, startServer())
+                .withAction(5, connect())
+                .withAction(4, echoLine())
+                .withAction(2, echoBinary())
+                .withAction(1, tooLongLine())
+                .withAction(3, disconnectClientSide())
+                .withAction(3, disconnectServerSide())
+                .withAction(2, selfDisconnect())
+                .withAction(2, halfClose())
+                .withAction(2, enableEvents())
+                .withAction(2, disableEvents())
+                .withAction(1, enableEventsOnHandlerConnection())
+                .withAction(1, suspend())
+                .withAction(2, resume())
+                .withAction(2, startWork())
+                .withAction(2, stop())
+                .withAction(2, disconnectServer())
+                .withAction(2, concurrentDisconnect())
+                .withAction(1, closeRuntime())
+                .withMaxTransformations(maxActions);
+    }
+
+    // ------------------------------------------------------------------ steps
+
+    private interface Body {
+        /** Performs the step and returns its description. */
+        String apply(World w) throws Exception;
+    }
+
+    /** A transformer that reports what it did in its latest run. */
+    private static final class Step implements Transformer<World> {
+        private final String generic;
+        private final Body body;
+        private volatile String applied;
+
+        Step(String generic, Body body) {
+            this.generic = generic;
+            this.body = body;
+        }
+
+        @Override
+        public World apply(World w) {
+            applied = null;
+            int at = w.journal.size();
+            w.journal.add(generic + " <- failed here");
+            try {
+                applied = body.apply(w);
+                w.journal.set(at, applied);
+            } catch (AssertionError e) {
+                throw e;
+            } catch (Exception e) {
+                throw new AssertionError(generic + ": " + e, e);
+            }
+            return w;
+        }
+
+        @Override
+        public String transformation() {
+            return applied != null ? applied : generic;
+        }
+    }
+
+    private interface ClientBody {
+        String apply(World w, ClientModel c) throws Exception;
+    }
+
+    private interface ServerBody {
+        String apply(World w, ServerModel s) throws Exception;
+    }
+
+    /** An action on the {@code k}-th client that satisfies {@code p} when it runs. */
+    private static Action.Dependent<World> onClient(Predicate<ClientModel> p, String generic,
+                                                    Arbitrary<ClientBody> bodies) {
+        return new Action.Dependent<>() {
+            @Override
+            public boolean precondition(World w) {
+                return w.clients.stream().anyMatch(p);
+            }
+
+            @Override
+            public Arbitrary<Transformer<World>> transformer(World w) {
+                return Combinators.combine(Arbitraries.integers().between(0, MAX_CLIENTS - 1), bodies).as((k, body) ->
+                        new Step(generic, x -> {
+                            List<ClientModel> qualifying = x.clients.stream().filter(p).toList();
+                            if (qualifying.isEmpty()) {
+                                return "(skipped: no client for '" + generic + "')";
+                            }
+                            return body.apply(x, qualifying.get(k % qualifying.size()));
+                        }));
+            }
+        };
+    }
+
+    /** An action on the {@code k}-th server that satisfies {@code p} when it runs. */
+    private static Action.Dependent<World> onServer(Predicate<ServerModel> p, String generic,
+                                                    Arbitrary<ServerBody> bodies) {
+        return new Action.Dependent<>() {
+            @Override
+            public boolean precondition(World w) {
+                return w.servers.stream().anyMatch(p);
+            }
+
+            @Override
+            public Arbitrary<Transformer<World>> transformer(World w) {
+                return Combinators.combine(Arbitraries.integers().between(0, MAX_SERVERS - 1), bodies).as((k, body) ->
+                        new Step(generic, x -> {
+                            List<ServerModel> qualifying = x.servers.stream().filter(p).toList();
+                            if (qualifying.isEmpty()) {
+                                return "(skipped: no server for '" + generic + "')";
+                            }
+                            return body.apply(x, qualifying.get(k % qualifying.size()));
+                        }));
+            }
+        };
+    }
+
+    private static boolean established(ClientModel c) {
+        return c.state == ClientState.ESTABLISHED;
+    }
+
+    private static boolean clientSideOpen(ClientModel c) {
+        return established(c) || c.state == ClientState.ORPHANED;
+    }
+
+    /** Lines are generated for the largest limit and cut to the target's limit when the step runs. */
+    private static String fit(String line, int maxBytes) {
+        String s = line;
+        while (Generators.utf8Length(s) > maxBytes) {
+            s = s.substring(0, s.offsetByCodePoints(s.length(), -1));
+        }
+        return s;
+    }
+
+    private static Arbitrary<String> anyLine() {
+        return Arbitraries.of(Generators.MAX_LINE_LENGTHS).flatMap(Generators::lines);
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    static Action.Dependent<World> startServer() {
+        return new Action.Dependent<>() {
+            @Override
+            public boolean precondition(World w) {
+                return w.servers.size() < MAX_SERVERS;
+            }
+
+            @Override
+            public Arbitrary<Transformer<World>> transformer(World w) {
+                return Generators.serverOptions().map(o -> new Step("start a server " + describe(o), x -> {
+                    if (x.servers.size() >= MAX_SERVERS) {
+                        return "(skipped: start a server, already " + MAX_SERVERS + ")";
+                    }
+                    return "start server " + x.startServer(o) + " " + describe(o);
+                }));
+            }
+        };
+    }
+
+    private static String describe(ServerOptions o) {
+        return "{maxClients=" + o.maxClients() + ", idleTimeout=" + o.idleTimeout() + ", joinDeadline="
+                + o.joinDeadline() + ", maxLine=" + o.clientOptions().maxLineLength() + "}";
+    }
+
+    static Action.Dependent<World> connect() {
+        Action.Dependent<World> a = onServer(s -> true, "connect a client", Arbitraries.of(false, true).map(async ->
+                (x, s) -> {
+                    if (x.clients.size() >= MAX_CLIENTS) {
+                        return "(skipped: connect, already " + MAX_CLIENTS + " clients)";
+                    }
+                    return "connect " + x.connect(s.id, async) + " to " + s.name()
+                            + (async ? " (connectAsync, events)" : " (sync)") + (s.suspended ? " while suspended" : "");
+                }));
+        return new Action.Dependent<>() {
+            @Override
+            public boolean precondition(World w) {
+                return !w.servers.isEmpty() && w.clients.size() < MAX_CLIENTS;
+            }
+
+            @Override
+            public Arbitrary<Transformer<World>> transformer(World w) {
+                return a.transformer(w);
+            }
+        };
+    }
+
+    static Action.Dependent<World> echoLine() {
+        return onClient(LifecycleActions::established, "echo a line", anyLine().map(line -> (x, c) -> {
+            String fitted = fit(line, c.server.maxLine);
+            x.echoLine(c.id, fitted);
+            return "echo line " + quote(fitted) + " on " + c.name();
+        }));
+    }
+
+    static Action.Dependent<World> echoBinary() {
+        return onClient(c -> established(c) && c.events == null, "echo binary bytes", Generators.binary().map(data ->
+                (x, c) -> {
+                    x.echoBinary(c.id, data);
+                    return "echo " + data.length + " binary bytes on " + c.name();
+                }));
+    }
+
+    static Action.Dependent<World> tooLongLine() {
+        return onClient(LifecycleActions::established, "send a too long line", Arbitraries.just((x, c) -> {
+            x.tooLongLine(c.id);
+            return "send a line of maxLine+1 bytes on " + c.name() + " (its handler gets LINE_TOO_LONG)";
+        }));
+    }
+
+    static Action.Dependent<World> disconnectClientSide() {
+        return onClient(LifecycleActions::clientSideOpen, "disconnect a client from the client side",
+                Arbitraries.of(false, true).map(abort -> (x, c) -> {
+                    String what = (abort ? "abort (RST) " : "disconnect ") + c.name() + " from the client side";
+                    x.disconnectClientSide(c.id, abort);
+                    return what;
+                }));
+    }
+
+    static Action.Dependent<World> disconnectServerSide() {
+        return onClient(c -> c.rec != null, "disconnect a client from the server side", Arbitraries.just((x, c) -> {
+            String what = "disconnect " + c.name() + " from the server side" + (c.state == ClientState.WORKING
+                    ? " (its handler is working)" : "");
+            x.disconnectServerSide(c.id);
+            return what;
+        }));
+    }
+
+    static Action.Dependent<World> selfDisconnect() {
+        return onClient(LifecycleActions::established, "let a handler disconnect itself", Arbitraries.just((x, c) -> {
+            x.selfDisconnect(c.id);
+            return "let the handler of " + c.name() + " disconnect itself";
+        }));
+    }
+
+    static Action.Dependent<World> halfClose() {
+        return onClient(c -> established(c) && !c.outputShut, "half-close a client", anyLine().map(line -> (x, c) -> {
+            String fitted = fit(line, c.server.maxLine);
+            x.halfClose(c.id, fitted);
+            return "half-close " + c.name() + " after sending " + quote(fitted);
+        }));
+    }
+
+    static Action.Dependent<World> enableEvents() {
+        return onClient(c -> established(c) && c.events == null, "enable events", Arbitraries.just((x, c) -> {
+            x.enableEvents(c.id);
+            return "enable events on " + c.name();
+        }));
+    }
+
+    static Action.Dependent<World> disableEvents() {
+        return onClient(c -> c.events != null, "disable events", Arbitraries.just((x, c) -> {
+            x.disableEvents(c.id);
+            return "disable events on " + c.name();
+        }));
+    }
+
+    static Action.Dependent<World> enableEventsOnHandlerConnection() {
+        return onClient(c -> established(c) && c.rec != null, "enable events on a handler's connection",
+                Arbitraries.just((x, c) -> {
+                    x.enableEventsOnHandlerConnection(c.id);
+                    return "try to enable events on the handler-managed side of " + c.name() + " (INVALID_ARGUMENT)";
+                }));
+    }
+
+    static Action.Dependent<World> suspend() {
+        return onServer(s -> !s.suspended, "suspend a server", Arbitraries.just((x, s) -> {
+            x.suspend(s.id);
+            return "suspend " + s.name();
+        }));
+    }
+
+    static Action.Dependent<World> resume() {
+        return onServer(s -> s.suspended, "resume a server", Arbitraries.just((x, s) -> {
+            String what = "resume " + s.name() + (s.pending.isEmpty() ? "" : " (" + s.pending.size() + " waiting)");
+            x.resume(s.id);
+            return what;
+        }));
+    }
+
+    static Action.Dependent<World> startWork() {
+        return onClient(LifecycleActions::established, "let a handler work", Arbitraries.just((x, c) -> {
+            x.startWork(c.id);
+            return "let the handler of " + c.name() + " start working (it ignores its peer until released)";
+        }));
+    }
+
+    static Action.Dependent<World> stop() {
+        return onServer(s -> true, "stop a server", Combinators.combine(Generators.grace(), Arbitraries.of(false, true))
+                .as((grace, release) -> (x, s) -> {
+                    String what = "stop(" + grace + ") " + s.name() + (release ? ", releasing working handlers" : "");
+                    x.stop(s.id, grace, release);
+                    return what;
+                }));
+    }
+
+    static Action.Dependent<World> disconnectServer() {
+        return onServer(s -> true, "disconnect a server", Arbitraries.just((x, s) -> {
+            x.disconnectServer(s.id);
+            return "disconnect server " + s.name();
+        }));
+    }
+
+    static Action.Dependent<World> concurrentDisconnect() {
+        Arbitrary<Integer> threads = Arbitraries.integers().between(2, 4);
+        Action.Dependent<World> clientSide = onClient(LifecycleActions::clientSideOpen, "concurrent client-side disconnect",
+                threads.map(n -> (x, c) -> {
+                    x.concurrentDisconnect("client-side", c.id, n);
+                    return n + " threads disconnect " + c.name() + " (client side) at once";
+                }));
+        Action.Dependent<World> serverSide = onClient(c -> c.rec != null, "concurrent server-side disconnect",
+                threads.map(n -> (x, c) -> {
+                    x.concurrentDisconnect("server-side", c.id, n);
+                    return n + " threads disconnect " + c.name() + " (server side) at once";
+                }));
+        Action.Dependent<World> server = onServer(s -> true, "concurrent server disconnect", threads.map(n -> (x, s) -> {
+            x.concurrentDisconnect("server", s.id, n);
+            return n + " threads disconnect server " + s.name() + " at once";
+        }));
+        return new Action.Dependent<>() {
+            @Override
+            public boolean precondition(World w) {
+                return !w.servers.isEmpty() || !w.clients.isEmpty();
+            }
+
+            @Override
+            public Arbitrary<Transformer<World>> transformer(World w) {
+                List<Arbitrary<Transformer<World>>> options = new java.util.ArrayList<>();
+                for (Action.Dependent<World> a : List.of(clientSide, serverSide, server)) {
+                    if (a.precondition(w)) {
+                        options.add(a.transformer(w));
+                    }
+                }
+                return Arbitraries.oneOf(options);
+            }
+        };
+    }
+
+    static Action.Independent<World> closeRuntime() {
+        return Action.just(new Step("close the runtime (and open a new one)", w -> {
+            w.closeRuntime();
+            return "close the runtime (and open a new one)";
+        }));
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        s.codePoints().forEach(cp -> {
+            switch (cp) {
+                case '\r' -> b.append("\\r");
+                case '\t' -> b.append("\\t");
+                case 0 -> b.append("\\0");
+                default -> b.appendCodePoint(cp);
+            }
+        });
+        String q = b.append('"').toString();
+        return q.length() > 40 ? q.substring(0, 20) + "..." + q.substring(q.length() - 10) + " ("
+                + Generators.utf8Length(s) + " bytes)" : q;
+    }
+}

@@ -1,0 +1,1014 @@
+package dev.socketloom.lifecycle;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.socketloom.ConnectOptions;
+import dev.socketloom.Connection;
+import dev.socketloom.ConnectionHandler;
+import dev.socketloom.Event;
+import dev.socketloom.EventHandler;
+import dev.socketloom.InetError;
+import dev.socketloom.InetException;
+import dev.socketloom.Server;
+import dev.socketloom.ServerOptions;
+import dev.socketloom.SocketRuntime;
+import dev.socketloom.StopResult;
+import dev.socketloom.testing.LeakCheckExtension;
+import dev.socketloom.testing.TestSupport;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
+import java.util.stream.Collectors;
+
+/**
+ * One try of a lifecycle chain: a real {@link SocketRuntime} on loopback plus a model of what it must contain
+ * (servers, their clients on both sides, event registrations, threads and sockets), kept in step by the actions in
+ * {@link LifecycleActions} and compared with reality by {@link #check()} after every action.
+ *
+ * <p>Guarantees that hold when a call returns (L1, L2, L4, L5, L8) are asserted right after the call, without waiting.
+ * Effects the runtime cannot report synchronously (a handler noticing that its peer closed, the watchdog thread
+ * retiring) are awaited with a generous deadline and then asserted exactly; "nothing closed early" holds because the
+ * counts must meet the model from above or below and stay there, and a mismatch after the deadline fails the try.
+ *
+ * <p>Not thread-safe: actions run on the property's thread; handlers and event callbacks only touch the concurrent
+ * fields ({@link HandlerRecord}, {@link EventLog}, {@link #violations}).
+ */
+final class World {
+    static final Duration DEADLINE = TestSupport.DEADLINE;
+    /** Dead handles kept for re-checking after every action (bounded so long chains stay cheap). */
+    private static final int DEAD_KEPT = 24;
+    /**
+     * Handlers spend this long in cleanup when they end (a real handler flushes logs, releases resources): it makes a
+     * disconnect that returns before the handler ended (a broken L1 join) observable instead of a lucky race.
+     */
+    private static final long HANDLER_CLEANUP_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+
+    final LeakCheckExtension.Snapshot baseline;
+    final long baselineSockets;
+    SocketRuntime rt;
+    final List<ServerModel> servers = new ArrayList<>();
+    /** Clients whose client-side connection is still open. */
+    final List<ClientModel> clients = new ArrayList<>();
+    final Queue<String> violations = new ConcurrentLinkedQueue<>();
+    private final ArrayDeque<Connection> deadConnections = new ArrayDeque<>();
+    private final ArrayDeque<Server> deadServers = new ArrayDeque<>();
+    private int serverIds;
+    private int clientIds;
+    private int runtimes = 1;
+
+    World() {
+        try {
+            baseline = LeakCheckExtension.Snapshot.take();
+            baselineSockets = TestSupport.openSockets();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        rt = SocketRuntime.open();
+    }
+
+    // ------------------------------------------------------------------ model
+
+    enum ClientState { PENDING, ESTABLISHED, WORKING, ORPHANED }
+
+    /** A server the model believes is running. */
+    static final class ServerModel {
+        final int id;
+        final ServerOptions options;
+        final int maxLine;
+        Server server;
+        boolean suspended;
+        long accepted;
+        long rejected;
+        final List<ClientModel> pending = new ArrayList<>();
+        final Map<Integer, HandlerRecord> byClientPort = new ConcurrentHashMap<>();
+        /** Set when disconnect/stop/runtime close returned: no handler code may run afterwards (L4). */
+        volatile boolean forbidden;
+
+        ServerModel(int id, ServerOptions options) {
+            this.id = id;
+            this.options = options;
+            this.maxLine = options.clientOptions().maxLineLength();
+        }
+
+        String name() {
+            return "S" + id;
+        }
+    }
+
+    /** One client: its client-side connection and, while it lives, the server side (handler record). */
+    static final class ClientModel {
+        final int id;
+        final ServerModel server;
+        final boolean async;
+        Connection conn;
+        ClientState state;
+        HandlerRecord rec;
+        EventLog events;
+        boolean outputShut;
+
+        ClientModel(int id, ServerModel server, boolean async) {
+            this.id = id;
+            this.server = server;
+            this.async = async;
+        }
+
+        String name() {
+            return "C" + id;
+        }
+
+        @Override
+        public String toString() {
+            return name() + "(" + state + (events != null ? ", events" : "") + ")";
+        }
+    }
+
+    /** What a handler reports about itself. */
+    static final class HandlerRecord {
+        final Connection conn;
+        final Thread thread;
+        final CountDownLatch working = new CountDownLatch(1);
+        final CountDownLatch gate = new CountDownLatch(1);
+        volatile boolean forbidden;
+        volatile String selfDisconnect;
+
+        HandlerRecord(Connection conn, Thread thread) {
+            this.conn = conn;
+            this.thread = thread;
+        }
+    }
+
+    /** Records the events of one registration (async connect or enableEvents) and checks L4 on every callback. */
+    static final class EventLog implements EventHandler {
+        final String owner;
+        final Queue<String> violations;
+        final List<Event> events = new CopyOnWriteArrayList<>();
+        final BlockingQueue<String> inbox = new LinkedBlockingQueue<>();
+        final CountDownLatch connected = new CountDownLatch(1);
+        final CountDownLatch ended = new CountDownLatch(1);
+        final Queue<InetException> errors = new ConcurrentLinkedQueue<>();
+        volatile Thread thread;
+        volatile boolean forbidden;
+
+        EventLog(String owner, Queue<String> violations) {
+            this.owner = owner;
+            this.violations = violations;
+        }
+
+        @Override
+        public void onEvent(Connection c, Event event, InetException error) throws Exception {
+            thread = Thread.currentThread();
+            if (forbidden) {
+                violations.add("L4: " + owner + " received " + event + " after the call that ended its events returned");
+            }
+            events.add(event);
+            if (error != null) {
+                errors.add(error);
+            }
+            switch (event) {
+                case CONNECT -> connected.countDown();
+                case READ -> {
+                    String line = c.readLine();
+                    if (line != null) {
+                        inbox.add(line);
+                    }
+                }
+                case DISCONNECT, ERROR -> {
+                    connected.countDown();
+                    ended.countDown();
+                }
+                default -> {
+                }
+            }
+        }
+
+        /** CONNECT, WRITE, then READ/TIMEOUT, then at most one terminal event, nothing after it. */
+        String orderProblem() {
+            List<Event> seen = List.copyOf(events);
+            for (int i = 0; i < seen.size(); i++) {
+                Event e = seen.get(i);
+                boolean ok = switch (i) {
+                    case 0 -> e == Event.CONNECT || e == Event.ERROR;
+                    case 1 -> e == Event.WRITE || terminal(e);
+                    default -> e == Event.READ || e == Event.TIMEOUT || terminal(e);
+                };
+                if (!ok || (i > 0 && terminal(seen.get(i - 1)))) {
+                    return owner + " saw events in a forbidden order: " + seen;
+                }
+            }
+            return null;
+        }
+
+        private static boolean terminal(Event e) {
+            return e == Event.DISCONNECT || e == Event.ERROR || e == Event.CANCEL;
+        }
+    }
+
+    // ------------------------------------------------------------------ handler
+
+    private ConnectionHandler handler(ServerModel sm) {
+        return c -> {
+            HandlerRecord rec = new HandlerRecord(c, Thread.currentThread());
+            sm.byClientPort.put(c.remoteAddress().getPort(), rec);
+            try {
+                String line;
+                while ((line = c.readLine()) != null) {
+                    allowed(sm, rec, "read a line");
+                    if (line.equals("SELF")) {
+                        c.disconnect(); // L5: must return although this thread manages the connection
+                        rec.selfDisconnect = c.isConnected() ? "still connected after disconnect()" : "ok";
+                        return;
+                    } else if (line.equals("WORK")) {
+                        rec.working.countDown();
+                        try {
+                            rec.gate.await();
+                        } catch (InterruptedException stopRequest) {
+                            return; // a well-behaved handler treats the disconnect's interrupt as "stop now"
+                        }
+                        allowed(sm, rec, "finish its work");
+                        c.writeLine("DONE");
+                        return;
+                    } else if (line.startsWith("BIN ")) {
+                        byte[] data = new byte[Integer.parseInt(line.substring(4))];
+                        c.readFully(data, 0, data.length);
+                        c.write(data);
+                    } else {
+                        c.writeLine(line);
+                    }
+                }
+            } finally {
+                cleanup();
+                allowed(sm, rec, "finish");
+            }
+        };
+    }
+
+    private void allowed(ServerModel sm, HandlerRecord rec, String what) {
+        if (sm.forbidden || rec.forbidden) {
+            violations.add("L4: a handler of " + sm.name() + " ran (" + what + ") after the disconnect/stop/close "
+                    + "that ended it had returned");
+        }
+    }
+
+    private static void cleanup() {
+        boolean interrupted = Thread.interrupted();
+        long end = System.nanoTime() + HANDLER_CLEANUP_NANOS;
+        long left;
+        while ((left = end - System.nanoTime()) > 0) {
+            LockSupport.parkNanos(left);
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    // ------------------------------------------------------------------ lookups
+
+    ServerModel server(int id) {
+        return servers.stream().filter(s -> s.id == id).findFirst().orElseThrow();
+    }
+
+    ClientModel client(int id) {
+        return clients.stream().filter(c -> c.id == id).findFirst().orElseThrow();
+    }
+
+    List<ClientModel> serverSide(ServerModel sm) {
+        return clients.stream().filter(c -> c.server == sm && c.rec != null).toList();
+    }
+
+    private ConnectOptions clientSideOptions(ServerModel sm) {
+        // a read timeout on the client side only: a missing echo fails the try instead of hanging it
+        return sm.options.clientOptions().toBuilder().readTimeout(DEADLINE).build();
+    }
+
+    // ------------------------------------------------------------------ actions
+
+    /** Starts a server; returns its name. */
+    String startServer(ServerOptions options) throws Exception {
+        ServerModel sm = new ServerModel(++serverIds, options);
+        sm.server = rt.startServer(options, handler(sm));
+        assertTrue(sm.server.isRunning() && sm.server.isAccepting(), "a new server runs and accepts");
+        servers.add(sm);
+        return sm.name();
+    }
+
+    /** Connects a new client; returns its name (and what became of it). */
+    String connect(int serverId, boolean async) throws Exception {
+        ServerModel sm = server(serverId);
+        ClientModel cm = new ClientModel(++clientIds, sm, async);
+        boolean overLimit = !sm.suspended && overLimit(sm);
+        if (async) {
+            cm.events = new EventLog(cm.name(), violations);
+            cm.conn = rt.connectAsync("127.0.0.1", sm.server.port(), clientSideOptions(sm), cm.events);
+            clients.add(cm);
+            await(cm.events.connected, cm.name() + " CONNECT");
+            if (!overLimit) {
+                assertEquals(Event.CONNECT, cm.events.events.get(0), () -> cm.name() + " connected asynchronously; "
+                        + "errors: " + cm.events.errors);
+            }
+        } else {
+            try {
+                cm.conn = rt.connect("127.0.0.1", sm.server.port(), clientSideOptions(sm));
+            } catch (InetException e) {
+                if (!overLimit || e.error() != InetError.CONNECTION_RESET) {
+                    throw e;
+                }
+                sm.rejected++; // reset by the server's limit before connect() even returned
+                return cm.name() + " (rejected by the client limit during connect)";
+            }
+            clients.add(cm);
+        }
+        try {
+            cm.conn.writeLine(hello(cm));
+        } catch (InetException e) {
+            // a rejected client may already have been reset (and, with events, closed by its event thread)
+            if (!overLimit || (e.error() != InetError.CONNECTION_RESET && e.error() != InetError.NOT_CONNECTED)) {
+                throw e;
+            }
+        }
+        if (sm.suspended) {
+            cm.state = ClientState.PENDING;
+            sm.pending.add(cm);
+            return cm.name() + " (waiting in the backlog)";
+        }
+        return cm.name() + (admit(cm) ? "" : " (rejected by the client limit)");
+    }
+
+    private boolean overLimit(ServerModel sm) {
+        int max = sm.options.maxClients();
+        return max > 0 && serverSide(sm).size() >= max;
+    }
+
+    private static String hello(ClientModel cm) {
+        return "hello " + cm.name();
+    }
+
+    /** The server takes {@code cm} (echoes its hello; true) or rejects it at its client limit (false). */
+    private boolean admit(ClientModel cm) throws Exception {
+        ServerModel sm = cm.server;
+        if (overLimit(sm)) {
+            sm.rejected++;
+            if (cm.events != null) {
+                awaitPumpEnd(cm);
+                retire(cm);
+            } else {
+                try {
+                    assertNull(cm.conn.readLine(), cm.name() + " over the client limit reads end of stream");
+                } catch (InetException e) {
+                    assertEquals(InetError.CONNECTION_RESET, e.error(), cm.name() + " over the client limit: " + e);
+                }
+                cm.conn.disconnect();
+                retire(cm);
+            }
+            return false;
+        }
+        assertEquals(hello(cm), receive(cm), cm.name() + " hello echo");
+        HandlerRecord rec = sm.byClientPort.get(cm.conn.localAddress().getPort());
+        assertNotNull(rec, cm.name() + " has a handler on " + sm.name());
+        cm.rec = rec;
+        cm.state = ClientState.ESTABLISHED;
+        sm.accepted++;
+        return true;
+    }
+
+    private String receive(ClientModel cm) throws Exception {
+        if (cm.events != null) {
+            String line = cm.events.inbox.poll(DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+            assertNotNull(line, cm.name() + ": no line delivered through READ events within " + DEADLINE);
+            return line;
+        }
+        return cm.conn.readLine();
+    }
+
+    void echoLine(int clientId, String line) throws Exception {
+        ClientModel cm = client(clientId);
+        cm.conn.writeLine(line);
+        assertEquals(line, receive(cm), cm.name() + " line echo must be byte-exact");
+    }
+
+    void echoBinary(int clientId, byte[] data) throws Exception {
+        ClientModel cm = client(clientId);
+        cm.conn.writeLine("BIN " + data.length);
+        cm.conn.write(data);
+        byte[] back = new byte[data.length];
+        cm.conn.readFully(back, 0, back.length);
+        assertArrayEquals(data, back, cm.name() + " binary echo must be byte-exact");
+    }
+
+    void tooLongLine(int clientId) throws Exception {
+        ClientModel cm = client(clientId);
+        HandlerRecord rec = cm.rec;
+        cm.conn.writeLine(Generators.tooLong(cm.server.maxLine));
+        // the handler's readLine fails with LINE_TOO_LONG, the handler ends, the runtime closes the connection
+        awaitTermination(rec.thread, "handler of " + cm.name() + " after LINE_TOO_LONG");
+        serverSideGone(cm);
+        peerClosed(cm, false);
+    }
+
+    void disconnectClientSide(int clientId, boolean abort) throws Exception {
+        ClientModel cm = client(clientId);
+        EventLog ev = cm.events;
+        Thread pump = ev != null ? ev.thread : null;
+        if (abort) {
+            cm.conn.abort();
+        } else {
+            cm.conn.disconnect();
+        }
+        if (ev != null) {
+            ev.forbidden = true;
+        }
+        clientSideClosedNow(cm, pump, abort ? "abort()" : "disconnect()");
+        HandlerRecord rec = cm.rec;
+        if (rec != null) {
+            awaitTermination(rec.thread, "handler of " + cm.name() + " after its peer closed");
+            serverSideGone(cm);
+        }
+        retire(cm);
+    }
+
+    /** L1 at the moment the call returned. */
+    private void clientSideClosedNow(ClientModel cm, Thread pump, String call) {
+        assertFalse(cm.conn.isConnected(), cm.name() + " still connected after " + call + " returned");
+        if (pump != null) {
+            assertFalse(pump.isAlive(), "L1: the event thread of " + cm.name() + " was alive when " + call
+                    + " returned");
+        }
+        assertFalse(rt.connections().contains(cm.conn), "L1: " + cm.name() + " still registered after " + call);
+    }
+
+    void disconnectServerSide(int clientId) throws Exception {
+        ClientModel cm = client(clientId);
+        HandlerRecord rec = cm.rec;
+        rec.conn.disconnect();
+        rec.forbidden = true;
+        serverSideClosedNow(cm, rec, "disconnect()");
+        serverSideGone(cm);
+        peerClosed(cm, false);
+    }
+
+    private void serverSideClosedNow(ClientModel cm, HandlerRecord rec, String call) {
+        assertFalse(rec.thread.isAlive(), "L1: the handler thread of " + cm.name() + " was alive when the "
+                + "server-side " + call + " returned");
+        assertFalse(rec.conn.isConnected(), "server side of " + cm.name() + " connected after " + call);
+        assertFalse(cm.server.server.clients().contains(rec.conn), "L1: " + cm.name() + " still in clients()");
+        assertFalse(rt.connections().contains(rec.conn), "L1: server side of " + cm.name() + " still registered");
+    }
+
+    void selfDisconnect(int clientId) throws Exception {
+        ClientModel cm = client(clientId);
+        HandlerRecord rec = cm.rec;
+        cm.conn.writeLine("SELF");
+        awaitTermination(rec.thread, "handler of " + cm.name() + " after disconnecting itself (L5)");
+        assertEquals("ok", rec.selfDisconnect, "L5: disconnect() inside the handler of " + cm.name());
+        serverSideGone(cm);
+        peerClosed(cm, false);
+    }
+
+    void halfClose(int clientId, String lastLine) throws Exception {
+        ClientModel cm = client(clientId);
+        HandlerRecord rec = cm.rec;
+        cm.conn.writeLine(lastLine);
+        cm.conn.shutdownOutput();
+        cm.outputShut = true;
+        assertEquals(lastLine, receive(cm), "L10: a line written before shutdownOutput() is echoed exactly");
+        awaitTermination(rec.thread, "handler of " + cm.name() + " after the half-close");
+        serverSideGone(cm);
+        if (cm.events == null) {
+            assertInetError(InetError.OUTPUT_SHUTDOWN, () -> cm.conn.writeLine("x"), cm.name() + " write after half-close");
+        }
+        peerClosed(cm, false);
+    }
+
+    void enableEvents(int clientId) throws Exception {
+        ClientModel cm = client(clientId);
+        EventLog ev = new EventLog(cm.name(), violations);
+        cm.conn.enableEvents(ev, EnumSet.allOf(Event.class));
+        cm.events = ev;
+        await(ev.connected, cm.name() + " CONNECT after enableEvents");
+        assertTrue(cm.conn.eventsEnabled(), cm.name() + " events enabled");
+    }
+
+    void disableEvents(int clientId) throws Exception {
+        ClientModel cm = client(clientId);
+        EventLog ev = cm.events;
+        Thread pump = ev.thread;
+        cm.conn.disableEvents();
+        ev.forbidden = true;
+        assertFalse(pump.isAlive(), "L4: the event thread of " + cm.name() + " was alive when disableEvents() returned");
+        assertFalse(cm.conn.eventsEnabled(), cm.name() + " events still enabled");
+        assertTrue(cm.conn.isConnected(), cm.name() + ": disableEvents() must leave the connection open");
+        String order = ev.orderProblem();
+        assertNull(order, order);
+        cm.events = null;
+    }
+
+    void enableEventsOnHandlerConnection(int clientId) throws Exception {
+        ClientModel cm = client(clientId);
+        assertInetError(InetError.INVALID_ARGUMENT, () -> cm.rec.conn.enableEvents((c, e, x) -> { }, EnumSet.allOf(Event.class)),
+                "enableEvents on the connection a handler thread manages");
+    }
+
+    void suspend(int serverId) throws Exception {
+        ServerModel sm = server(serverId);
+        sm.server.suspend();
+        sm.suspended = true;
+        assertFalse(sm.server.isAccepting(), sm.name() + " accepting while suspended");
+    }
+
+    void resume(int serverId) throws Exception {
+        ServerModel sm = server(serverId);
+        sm.server.resume();
+        sm.suspended = false;
+        assertTrue(sm.server.isAccepting(), sm.name() + " not accepting after resume");
+        List<ClientModel> waiting = List.copyOf(sm.pending);
+        sm.pending.clear();
+        for (ClientModel cm : waiting) { // the backlog is served in arrival order
+            admit(cm);
+        }
+    }
+
+    void startWork(int clientId) throws Exception {
+        ClientModel cm = client(clientId);
+        cm.conn.writeLine("WORK");
+        await(cm.rec.working, "handler of " + cm.name() + " starting its work");
+        cm.state = ClientState.WORKING;
+    }
+
+    void stop(int serverId, Duration grace, boolean releaseWorkers) throws Exception {
+        ServerModel sm = server(serverId);
+        List<ClientModel> mine = serverSide(sm);
+        int working = (int) mine.stream().filter(c -> c.state == ClientState.WORKING).count();
+        int idle = mine.size() - working;
+        if (releaseWorkers) {
+            mine.forEach(c -> c.rec.gate.countDown());
+        }
+        StopResult r = sm.server.stop(grace);
+        sm.forbidden = true;
+        serverGoneNow(sm, "stop(" + grace + ")");
+        assertEquals(List.of(), r.stragglers(), "stop stragglers");
+        if (!releaseWorkers) {
+            assertEquals(0, r.graceful(), "L3: no handler of " + sm.name() + " could finish on its own: " + r);
+            assertEquals(mine.size(), r.forced(), "L3: every client of " + sm.name() + " is forced: " + r);
+        } else {
+            assertTrue(r.forced() >= idle && r.forced() <= mine.size(), "L3: idle handlers never finish on "
+                    + "their own, so " + idle + " <= forced <= " + mine.size() + ": " + r);
+            assertTrue(r.graceful() <= working, "L3: only released workers can finish gracefully: " + r);
+        }
+        serverGone(sm, releaseWorkers);
+    }
+
+    void disconnectServer(int serverId) throws Exception {
+        ServerModel sm = server(serverId);
+        sm.server.disconnect();
+        sm.forbidden = true;
+        serverGoneNow(sm, "disconnect()");
+        serverGone(sm, false);
+    }
+
+    /** L2 at the moment disconnect/stop returned. */
+    private void serverGoneNow(ServerModel sm, String call) throws IOException {
+        Server s = sm.server;
+        assertFalse(s.isRunning(), sm.name() + " running after " + call);
+        assertEquals(0, s.clientCount(), "L2: " + sm.name() + " clientCount after " + call);
+        assertTrue(s.clients().isEmpty(), "L2: " + sm.name() + " clients() after " + call);
+        for (ClientModel cm : serverSide(sm)) {
+            assertFalse(cm.rec.thread.isAlive(), "L2: handler of " + cm.name() + " alive after " + sm.name() + "."
+                    + call + " returned");
+        }
+        String acceptor = "socketloom-server-" + s.port() + "-acceptor";
+        assertFalse(LeakCheckExtension.Snapshot.take().threads().containsValue(acceptor),
+                "L2: " + acceptor + " alive after " + call + " returned");
+        assertFalse(rt.servers().contains(s), "L2: " + sm.name() + " still in servers()");
+        try (ServerSocket again = new ServerSocket()) { // L2/L11: the port can be bound again at once
+            again.setReuseAddress(true);
+            again.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), s.port()));
+        }
+    }
+
+    /** Model update after a server ended: its clients' peers are gone. */
+    private void serverGone(ServerModel sm, boolean mayHaveDone) throws Exception {
+        for (ClientModel cm : List.copyOf(clients)) {
+            if (cm.server != sm) {
+                continue;
+            }
+            if (cm.rec != null) {
+                cm.rec.forbidden = true;
+                serverSideGone(cm);
+                peerClosed(cm, mayHaveDone);
+            } else if (cm.state == ClientState.PENDING) {
+                peerClosed(cm, true); // dropped from the backlog: end of stream or reset
+            }
+        }
+        sm.pending.clear();
+        servers.remove(sm);
+        remember(deadServers, sm.server);
+    }
+
+    private void serverSideGone(ClientModel cm) {
+        remember(deadConnections, cm.rec.conn);
+        cm.rec = null;
+    }
+
+    /**
+     * The server side of {@code cm} is gone: an event-driven client sees DISCONNECT/ERROR and is closed by its own
+     * event thread; a plain client reads end of stream and stays open (orphaned) until it disconnects itself.
+     */
+    private void peerClosed(ClientModel cm, boolean lenient) throws Exception {
+        if (cm.events != null) {
+            awaitPumpEnd(cm);
+            retire(cm);
+            return;
+        }
+        try {
+            String line = cm.conn.readLine();
+            while (lenient && line != null && line.equals("DONE")) {
+                line = cm.conn.readLine();
+            }
+            assertNull(line, cm.name() + " reads end of stream after its server side closed");
+        } catch (InetException e) {
+            if (!lenient || e.error() != InetError.CONNECTION_RESET) {
+                throw e;
+            }
+        }
+        cm.state = ClientState.ORPHANED;
+    }
+
+    private void awaitPumpEnd(ClientModel cm) throws Exception {
+        EventLog ev = cm.events;
+        await(ev.ended, cm.name() + " DISCONNECT/ERROR event");
+        awaitTermination(ev.thread, "event thread of " + cm.name());
+        assertFalse(cm.conn.isConnected(), cm.name() + " connected after its event thread ended");
+        String order = ev.orderProblem();
+        assertNull(order, order);
+    }
+
+    /** The client-side connection is closed: remember it as a dead handle, drop it from the model. */
+    private void retire(ClientModel cm) {
+        cm.server.pending.remove(cm);
+        clients.remove(cm);
+        remember(deadConnections, cm.conn);
+    }
+
+    /** Several threads disconnect the same target at once; each must return with the guarantees in place (L1/L2). */
+    void concurrentDisconnect(String kind, int id, int threads) throws Exception {
+        List<String> problems = new CopyOnWriteArrayList<>();
+        CountDownLatch go = new CountDownLatch(1);
+        Runnable op;
+        Supplier<String> guarantee;
+        ClientModel cm = kind.equals("server") ? null : client(id);
+        ServerModel sm = kind.equals("server") ? server(id) : null;
+        switch (kind) {
+            case "client-side" -> {
+                Thread pump = cm.events != null ? cm.events.thread : null;
+                op = () -> call(problems, cm.conn::disconnect);
+                guarantee = () -> cm.conn.isConnected() || (pump != null && pump.isAlive())
+                        ? "L1: " + cm.name() + " connected or its event thread alive when a concurrent disconnect returned" : null;
+            }
+            case "server-side" -> {
+                HandlerRecord rec = cm.rec;
+                op = () -> call(problems, rec.conn::disconnect);
+                guarantee = () -> rec.thread.isAlive()
+                        ? "L1: handler of " + cm.name() + " alive when a concurrent disconnect returned" : null;
+            }
+            case "server" -> {
+                List<Thread> handlers = serverSide(sm).stream().map(c -> c.rec.thread).toList();
+                op = () -> call(problems, sm.server::disconnect);
+                guarantee = () -> sm.server.isRunning() || sm.server.clientCount() != 0
+                        || handlers.stream().anyMatch(Thread::isAlive)
+                        ? "L2: " + sm.name() + " not fully down when a concurrent disconnect returned" : null;
+            }
+            default -> throw new IllegalArgumentException(kind);
+        }
+        List<Thread> started = new ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            started.add(Thread.ofVirtual().name("lifecycle-concurrent-disconnect-" + i).start(() -> {
+                try {
+                    go.await();
+                } catch (InterruptedException e) {
+                    return;
+                }
+                op.run();
+                String p = guarantee.get();
+                if (p != null) {
+                    problems.add(p);
+                }
+            }));
+        }
+        go.countDown();
+        for (Thread t : started) {
+            awaitTermination(t, "concurrent disconnect of " + kind + " " + id);
+        }
+        assertTrue(problems.isEmpty(), String.join("; ", problems));
+        switch (kind) {
+            case "client-side" -> {
+                if (cm.events != null) {
+                    cm.events.forbidden = true;
+                }
+                clientSideClosedNow(cm, null, "concurrent disconnect()");
+                if (cm.rec != null) {
+                    awaitTermination(cm.rec.thread, "handler of " + cm.name() + " after its peer closed");
+                    serverSideGone(cm);
+                }
+                retire(cm);
+            }
+            case "server-side" -> {
+                cm.rec.forbidden = true;
+                serverSideClosedNow(cm, cm.rec, "concurrent disconnect()");
+                serverSideGone(cm);
+                peerClosed(cm, false);
+            }
+            default -> {
+                sm.forbidden = true;
+                serverGoneNow(sm, "concurrent disconnect()");
+                serverGone(sm, false);
+            }
+        }
+    }
+
+    private interface Call {
+        void run() throws Exception;
+    }
+
+    private static void call(List<String> problems, Call c) {
+        try {
+            c.run();
+        } catch (Exception e) {
+            problems.add("concurrent disconnect threw " + e);
+        }
+    }
+
+    void closeRuntime() throws Exception {
+        List<Thread> threads = new ArrayList<>();
+        for (ClientModel cm : clients) {
+            if (cm.rec != null) {
+                threads.add(cm.rec.thread);
+            }
+            if (cm.events != null && cm.events.thread != null) {
+                threads.add(cm.events.thread);
+            }
+        }
+        rt.close();
+        servers.forEach(s -> s.forbidden = true);
+        for (ClientModel cm : clients) {
+            if (cm.rec != null) {
+                cm.rec.forbidden = true;
+            }
+            if (cm.events != null) {
+                cm.events.forbidden = true;
+            }
+        }
+        // L8 at the moment close() returned: no thread, no socket of the runtime
+        assertEquals(0, rt.liveThreadCount(), "L8: live threads after close()");
+        for (Thread t : threads) {
+            assertFalse(t.isAlive(), "L8: " + t.getName() + " alive after close() returned");
+        }
+        List<String> ours = LeakCheckExtension.Snapshot.take().threads().values().stream()
+                .filter(n -> n.startsWith("socketloom-")).toList();
+        assertEquals(List.of(), ours, "L8: socketloom threads after close() returned");
+        assertEquals(baselineSockets, TestSupport.openSockets(), "L8: open sockets after close() returned");
+        assertTrue(rt.isClosed());
+        SocketRuntime closed = rt;
+        assertInetError(InetError.NOT_INITIALIZED, () -> closed.connect("127.0.0.1", 9), "connect after close");
+        assertInetError(InetError.NOT_INITIALIZED, () -> closed.startServer(ServerOptions.builder().build(),
+                c -> { }), "startServer after close");
+        closed.close(); // idempotent
+        for (ServerModel sm : List.copyOf(servers)) {
+            remember(deadServers, sm.server);
+        }
+        for (ClientModel cm : List.copyOf(clients)) {
+            if (cm.rec != null) {
+                remember(deadConnections, cm.rec.conn);
+            }
+            remember(deadConnections, cm.conn);
+        }
+        servers.clear();
+        clients.clear();
+        rt = SocketRuntime.open();
+        runtimes++;
+    }
+
+    // ------------------------------------------------------------------ invariants
+
+    /** Checked after every action (jqwik invariant). */
+    void check() {
+        try {
+            checkOrThrow();
+        } catch (Exception e) {
+            throw new AssertionError("invariant check failed: " + e, e);
+        }
+    }
+
+    private void checkOrThrow() throws Exception {
+        assertTrue(violations.isEmpty(), () -> String.join("\n", violations));
+        for (ClientModel cm : clients) {
+            if (cm.events != null) {
+                String order = cm.events.orderProblem();
+                assertNull(order, order);
+            }
+        }
+        awaitConverged();
+        for (ServerModel sm : servers) {
+            Set<Long> expected = serverSide(sm).stream().map(c -> c.rec.conn.id()).collect(Collectors.toSet());
+            Set<Long> actual = sm.server.clients().stream().map(Connection::id).collect(Collectors.toSet());
+            assertEquals(expected, actual, sm.name() + ".clients()");
+        }
+        Set<Long> expected = new HashSet<>();
+        for (ClientModel cm : clients) {
+            expected.add(cm.conn.id());
+            if (cm.rec != null) {
+                expected.add(cm.rec.conn.id());
+            }
+        }
+        assertEquals(expected, rt.connections().stream().map(Connection::id).collect(Collectors.toSet()),
+                "runtime connections()");
+        assertEquals(servers.stream().map(s -> s.server).collect(Collectors.toSet()), Set.copyOf(rt.servers()),
+                "runtime servers()");
+        for (Connection c : deadConnections) {
+            checkDead(c);
+        }
+        for (Server s : deadServers) {
+            checkDeadServer(s);
+        }
+    }
+
+    private int expectedThreads() {
+        int n = 0;
+        boolean watchdog = false;
+        for (ServerModel sm : servers) {
+            int side = serverSide(sm).size();
+            n += 1 + side;
+            watchdog |= side > 0 && !sm.options.idleTimeout().isZero();
+        }
+        n += servers.isEmpty() ? 0 : 1; // keeper
+        n += watchdog ? 1 : 0;
+        for (ClientModel cm : clients) {
+            n += cm.events != null ? 1 : 0;
+        }
+        return n;
+    }
+
+    /** Waits (bounded) until threads, sockets and counts equal the model; fails with the differences otherwise. */
+    private void awaitConverged() throws Exception {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        long pause = TimeUnit.MILLISECONDS.toNanos(2);
+        while (true) {
+            List<String> diffs = differences();
+            if (diffs.isEmpty()) {
+                return;
+            }
+            if (System.nanoTime() > end) {
+                fail("after " + DEADLINE.toSeconds() + " s the runtime still differs from the model " + describe()
+                        + ":\n  " + String.join("\n  ", diffs));
+            }
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
+    private List<String> differences() throws IOException {
+        List<String> diffs = new ArrayList<>();
+        int threads = expectedThreads();
+        if (rt.liveThreadCount() != threads) {
+            diffs.add("liveThreadCount() = " + rt.liveThreadCount() + ", model " + threads);
+        }
+        long socketsMin = baselineSockets + clients.size();
+        long socketsMax = socketsMin;
+        int connections = clients.size();
+        for (ServerModel sm : servers) {
+            int side = serverSide(sm).size();
+            connections += side;
+            socketsMin += 1 + side;
+            // the acceptor may already hold the first connection that arrived while suspended
+            socketsMax += 1 + side + (sm.pending.isEmpty() ? 0 : 1);
+            if (sm.server.clientCount() != side) {
+                diffs.add(sm.name() + ".clientCount() = " + sm.server.clientCount() + ", model " + side);
+            }
+            if (sm.server.stats().accepted() != sm.accepted || sm.server.stats().rejected() != sm.rejected) {
+                diffs.add(sm.name() + ".stats() = " + sm.server.stats() + ", model accepted " + sm.accepted
+                        + " rejected " + sm.rejected);
+            }
+        }
+        long sockets = TestSupport.openSockets();
+        if (sockets < socketsMin || sockets > socketsMax) {
+            diffs.add("open sockets = " + sockets + ", model " + socketsMin
+                    + (socketsMax != socketsMin ? ".." + socketsMax : ""));
+        }
+        if (rt.connections().size() != connections) {
+            diffs.add("connections().size() = " + rt.connections().size() + ", model " + connections);
+        }
+        if (diffs.isEmpty()) { // the costly one last: every socketloom thread in the process, from a thread dump
+            List<String> ours = LeakCheckExtension.Snapshot.take().threads().values().stream()
+                    .filter(n -> n.startsWith("socketloom-")).sorted().toList();
+            if (ours.size() != threads) {
+                diffs.add("socketloom threads in the process = " + ours + ", model " + threads);
+            }
+        }
+        return diffs;
+    }
+
+    @Override
+    public String toString() {
+        return describe();
+    }
+
+    /** What the chain actually did, in order, with the real names (jqwik lists the generic action names). */
+    final List<String> journal = new ArrayList<>();
+
+    private String describe() {
+        return "{journal=" + journal + ", servers=" + servers.stream().map(s -> s.name() + (s.suspended ? "(suspended)" : "")).toList()
+                + ", clients=" + clients + "}";
+    }
+
+    private void checkDead(Connection c) throws Exception {
+        assertFalse(c.isConnected(), c + " connected");
+        assertFalse(c.eventsEnabled(), c + " events enabled");
+        assertEquals(0, c.available(), c + " available()");
+        byte[] b = new byte[4];
+        assertInetError(InetError.NOT_CONNECTED, c::readLine, c + " readLine");
+        assertInetError(InetError.NOT_CONNECTED, () -> c.read(b, 0, 4), c + " read");
+        assertInetError(InetError.NOT_CONNECTED, () -> c.peek(b, 0, 4), c + " peek");
+        assertInetError(InetError.NOT_CONNECTED, () -> c.write(b, 0, 4), c + " write");
+        assertInetError(InetError.NOT_CONNECTED, () -> c.writeLine("x"), c + " writeLine");
+        assertInetError(InetError.NOT_CONNECTED, c::shutdownOutput, c + " shutdownOutput");
+        assertInetError(InetError.NOT_CONNECTED, () -> c.enableEvents((x, e, err) -> { }, EnumSet.allOf(Event.class)),
+                c + " enableEvents");
+        c.disconnect(); // L1: idempotent
+        c.disableEvents();
+    }
+
+    private void checkDeadServer(Server s) throws Exception {
+        assertFalse(s.isRunning(), s + " running");
+        assertEquals(0, s.clientCount(), s + " clientCount");
+        assertInetError(InetError.SERVER_STOPPED, s::suspend, s + " suspend");
+        assertInetError(InetError.SERVER_STOPPED, s::resume, s + " resume");
+        s.disconnect(); // L2: idempotent
+        assertEquals(new StopResult(0, 0, List.of()), s.stop(Duration.ZERO), s + " stop after disconnect");
+        assertTrue(s.awaitTermination(DEADLINE), s + " awaitTermination");
+    }
+
+    /** Closes whatever the try left open and checks the process is back to where the try started (L8/L9). */
+    void closeAndCheckNoLeaks() throws Exception {
+        try {
+            rt.close();
+        } finally {
+            List<String> leaks = LeakCheckExtension.awaitNoLeaks(baseline, LeakCheckExtension.SETTLE);
+            assertTrue(leaks.isEmpty(), () -> "leaked by the chain (" + runtimes + " runtime(s)):\n  "
+                    + String.join("\n  ", leaks));
+        }
+    }
+
+    // ------------------------------------------------------------------ helpers
+
+    private static <T> void remember(ArrayDeque<T> dead, T item) {
+        if (dead.size() == DEAD_KEPT) {
+            dead.removeFirst();
+        }
+        dead.addLast(item);
+    }
+
+    private static void await(CountDownLatch latch, String what) throws InterruptedException {
+        assertTrue(latch.await(DEADLINE.toMillis(), TimeUnit.MILLISECONDS), "timed out waiting for " + what);
+    }
+
+    private static void awaitTermination(Thread t, String what) throws InterruptedException {
+        assertNotNull(t, what + ": no thread recorded");
+        assertTrue(t.join(DEADLINE), what + " did not end within " + DEADLINE);
+    }
+
+    private static void assertInetError(InetError expected, Call call, String what) {
+        try {
+            call.run();
+        } catch (InetException e) {
+            assertEquals(expected, e.error(), what + ": " + e);
+            return;
+        } catch (Exception e) {
+            throw new AssertionError(what + ": expected InetException " + expected + ", got " + e, e);
+        }
+        fail(what + ": expected InetException " + expected + ", but the call succeeded");
+    }
+}
