@@ -31,6 +31,7 @@ final class EventPump implements Runnable {
     private volatile boolean canceled;
     private boolean inCallback; // guarded by callbackLock
     private volatile Thread thread;
+    private boolean inline;
 
     /** A pump for a connection that is already connected. */
     EventPump(SocketConnection conn, EventHandler handler, EnumSet<Event> mask) {
@@ -47,6 +48,16 @@ final class EventPump implements Runnable {
         this.mask = mask;
         this.connectHost = host;
         this.connectPort = port;
+    }
+
+    /** Marks this pump as running on a thread that also does other work (a server handler), not its own. */
+    EventPump inline() {
+        inline = true;
+        return this;
+    }
+
+    boolean isInline() {
+        return inline;
     }
 
     /** Stops delivery; interrupts a callback that is running right now (not the wait for data). */
@@ -114,12 +125,18 @@ final class EventPump implements Runnable {
             }
             switch (ds) {
                 case DATA -> {
+                    long[] before = conn.readProgress();
                     if (!fire(Event.READ, null)) {
                         return;
                     }
-                    long[] progress = conn.readProgress();
-                    reportedConsumed = progress[0];
-                    reportedAvailable = (int) progress[1];
+                    long[] after = conn.readProgress();
+                    if (after[0] != before[0]) {
+                        reportedConsumed = -1; // the callback consumed: fire again for what is still buffered
+                        reportedAvailable = -1;
+                    } else {
+                        reportedConsumed = after[0]; // it consumed nothing: wait for new bytes first
+                        reportedAvailable = (int) after[1];
+                    }
                 }
                 case EOF -> {
                     fire(Event.DISCONNECT, null);

@@ -56,6 +56,9 @@ final class ListeningServer implements Server {
     private volatile boolean running = true;
     private volatile boolean suspended;
     private volatile boolean stopWaiting;
+    /** Set by stop(grace) while handlers may still finish on their own; each that does is counted as graceful. */
+    private volatile boolean graceful;
+    private final AtomicInteger gracefulCount = new AtomicInteger();
     private volatile int maxClients;
     private volatile int maxClientsPerAddress;
     private volatile long minAcceptIntervalNanos;
@@ -148,7 +151,7 @@ final class ListeningServer implements Server {
                 }
                 dispatch(s);
             } catch (Throwable e) {
-                if (!running) {
+                if (!running || listener.isClosed()) {
                     return;
                 }
                 acceptFailures.increment();
@@ -296,6 +299,9 @@ final class ListeningServer implements Server {
     /** Called by a client connection when it closes. */
     void unregister(SocketConnection c) {
         if (clients.remove(c.id()) != null) {
+            if (graceful) {
+                gracefulCount.incrementAndGet();
+            }
             InetAddress a = c.remoteAddress().getAddress();
             if (a != null) {
                 perAddress.computeIfPresent(a, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
@@ -320,12 +326,12 @@ final class ListeningServer implements Server {
         lock.lock();
         try {
             if (running) {
-                running = false;
                 try {
-                    listener.close();
+                    listener.close(); // before running=false: whoever sees the server stopped gets refused
                 } catch (IOException ignored) {
                     // the listening fd is released either way
                 }
+                running = false;
                 changed.signalAll();
                 if (keeperHeld) {
                     keeperHeld = false;
@@ -391,10 +397,14 @@ final class ListeningServer implements Server {
         if (grace.isNegative()) {
             throw Errors.of(InetError.INVALID_ARGUMENT, "grace must not be negative, was " + grace);
         }
+        lock.lock();
+        try {
+            graceful = running; // only the first stop counts graceful finishes
+            stopWaiting = true;
+        } finally {
+            lock.unlock();
+        }
         stopAccepting();
-        int initial = clients.size();
-        int forced;
-        stopWaiting = true;
         lock.lock();
         try {
             long remaining = grace.toNanos();
@@ -404,13 +414,14 @@ final class ListeningServer implements Server {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            lock.unlock();
+            graceful = false;
             stopWaiting = false;
+            lock.unlock();
         }
-        forced = clients.size();
+        int forced = clients.size();
         List<String> stragglers = Joiner.joinAll(shutdown(), options.joinDeadline());
         terminated();
-        return new StopResult(Math.max(0, initial - forced), forced, stragglers);
+        return new StopResult(gracefulCount.get(), forced, stragglers);
     }
 
     @Override

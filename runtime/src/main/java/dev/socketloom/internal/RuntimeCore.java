@@ -34,6 +34,7 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 public final class RuntimeCore implements SocketRuntime {
     private static final AtomicLong IDS = new AtomicLong();
+    private static final Duration INTERNAL_JOIN = Duration.ofSeconds(10);
 
     private final Map<Long, SocketConnection> connections = new ConcurrentHashMap<>();
     private final Set<ListeningServer> servers = ConcurrentHashMap.newKeySet();
@@ -254,8 +255,10 @@ public final class RuntimeCore implements SocketRuntime {
             for (ListeningServer s : List.copyOf(servers)) {
                 s.terminated();
             }
-            stragglers.addAll(keeper.awaitIdle(deadline));
-            stragglers.addAll(watchdog.stop(deadline));
+            // the keeper and the watchdog run no user code: they end promptly once signalled
+            Duration internal = max(deadline, INTERNAL_JOIN);
+            stragglers.addAll(keeper.awaitIdle(internal));
+            stragglers.addAll(watchdog.stop(internal));
             if (!stragglers.isEmpty()) {
                 throw new InetException(InetError.THREAD_NOT_TERMINATED,
                         "the runtime is closed, but some threads ignored their interrupt", null, stragglers);

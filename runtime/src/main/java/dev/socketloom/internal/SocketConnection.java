@@ -684,15 +684,14 @@ public final class SocketConnection implements Connection {
         }
         if (t != null && t != Thread.currentThread()) {
             List<String> stragglers = Joiner.joinAll(List.of(t), options.joinDeadline());
-            clearManager(t);
             if (!stragglers.isEmpty()) {
                 throw new InetException(InetError.THREAD_NOT_TERMINATED,
                         "event thread of " + remote + " ignored the interrupt for " + options.joinDeadline(), null,
                         stragglers);
             }
-        } else if (t != null) {
             clearManager(t);
         }
+        // called from the event thread itself: it stops after the running callback and clears itself (pumpEnded)
     }
 
     @Override
@@ -701,12 +700,15 @@ public final class SocketConnection implements Connection {
         return pump != null && !pump.isCanceled();
     }
 
-    /** Called by the pump when it ends on its own (EOF, error, cancel from inside). */
+    /** Called by the pump's thread when the pump ends (EOF, error, cancel). */
     void pumpEnded(EventPump pump) {
         stateLock.lock();
         try {
             if (events == pump) {
                 events = null;
+            }
+            if (!pump.isInline() && manager == Thread.currentThread() && state != State.CLOSED) {
+                manager = null; // an event thread (not a server handler running the pump inline) is done
             }
         } finally {
             stateLock.unlock();

@@ -84,6 +84,22 @@ public final class TestSupport {
         }
     }
 
+    /**
+     * Waits until {@code condition} holds, re-checking with a growing pause, and fails after {@link #DEADLINE}. Only
+     * for state that offers no event to wait on (for example "the server has begun to stop").
+     */
+    public static void awaitCondition(java.util.function.BooleanSupplier condition, String what) {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        long pause = TimeUnit.MILLISECONDS.toNanos(1);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > end) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            java.util.concurrent.locks.LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(100));
+        }
+    }
+
     /** A port on loopback that nothing listens on right now. */
     public static int closedPort() throws IOException {
         try (ServerSocket ss = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {

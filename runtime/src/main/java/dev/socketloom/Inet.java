@@ -1,0 +1,630 @@
+package dev.socketloom;
+
+import dev.socketloom.internal.HandleTable;
+import dev.socketloom.internal.InternalAccess;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * SocketWrench-compatible facade for porting C code: static methods over opaque {@code int} handles that never
+ * throw, but return {@link #INET_ERROR} / {@link #INVALID_SOCKET} (or {@code false} / {@code null}) and set a
+ * per-thread last error read with {@link #getLastError()}.
+ *
+ * <p><b>Lifecycle.</b> {@link #initialize()} opens one process-wide {@link SocketRuntime}; {@link #uninitialize()}
+ * closes it (L8) and invalidates every handle. A handle is valid from the call that returned it until
+ * {@link #disconnect} (or, for a server's client, until its session ends). Handle values may be reused afterwards,
+ * but a stale handle always fails with {@link InetError#INVALID_HANDLE} and never reaches the new connection (L7).
+ *
+ * <p><b>Threading.</b> Every method is thread-safe. Last errors are per thread. Event procedures run on the
+ * connection's own virtual thread (for a server: the accepted client's thread) and may call any method here,
+ * including {@code disconnect} of their own handle (L5).
+ */
+public final class Inet {
+    /** Returned by calls that return a count or status when they fail. */
+    public static final int INET_ERROR = -1;
+    /** Returned by calls that return a handle when they fail. */
+    public static final int INVALID_SOCKET = -1;
+
+    /** No options. */
+    public static final int INET_OPTION_NONE = 0;
+    /** SO_REUSEADDR; servers always use it, for clients it is accepted and has no effect. */
+    public static final int INET_OPTION_REUSEADDRESS = 0x0001;
+    /** SO_KEEPALIVE. */
+    public static final int INET_OPTION_KEEPALIVE = 0x0002;
+    /** TCP_NODELAY (disable Nagle). */
+    public static final int INET_OPTION_NODELAY = 0x0004;
+    /** TLS; reserved until TLS support lands: using it fails with OPERATION_NOT_SUPPORTED. */
+    public static final int INET_OPTION_SECURE = 0x1000;
+
+    /** The connection was established (a server's client: accepted). */
+    public static final int INET_EVENT_CONNECT = 1;
+    /** The peer closed the connection. */
+    public static final int INET_EVENT_DISCONNECT = 2;
+    /** Data is available to read. */
+    public static final int INET_EVENT_READ = 3;
+    /** Data can be written. */
+    public static final int INET_EVENT_WRITE = 4;
+    /** The idle timeout expired. */
+    public static final int INET_EVENT_TIMEOUT = 5;
+    /** Events were canceled. */
+    public static final int INET_EVENT_CANCEL = 6;
+    /** An error occurred; the callback's error argument holds its code. */
+    public static final int INET_EVENT_ERROR = 7;
+
+    /** Mask bit for {@link #enableEvents}: event {@code e} is enabled when {@code mask & (1 << e)} is set. */
+    public static final int INET_EVENT_MASK_ALL = 0xFE;
+
+    private static final ThreadLocal<InetError> LAST_ERROR = ThreadLocal.withInitial(() -> InetError.NONE);
+    private static final ReentrantLock LOCK = new ReentrantLock();
+    private static final HandleTable HANDLES = new HandleTable();
+    private static volatile SocketRuntime runtime;
+
+    private Inet() {
+    }
+
+    // ------------------------------------------------------------------ initialization
+
+    /** Opens the process-wide runtime (InetInitialize); calling it again while initialized is harmless. */
+    public static boolean initialize() {
+        LOCK.lock();
+        try {
+            if (runtime == null || runtime.isClosed()) {
+                runtime = SocketRuntime.open();
+            }
+            return ok(true);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    /**
+     * Disconnects every server and connection, joins every thread and invalidates every handle (InetUninitialize,
+     * L8). Returns false (last error THREAD_NOT_TERMINATED) if some handler ignored its interrupt.
+     */
+    public static boolean uninitialize() {
+        LOCK.lock();
+        try {
+            SocketRuntime rt = runtime;
+            runtime = null;
+            HANDLES.clear();
+            if (rt == null) {
+                return ok(true);
+            }
+            rt.close();
+            return ok(true);
+        } catch (InetException e) {
+            return fail(e, false);
+        } finally {
+            LOCK.unlock();
+        }
+    }
+
+    private static SocketRuntime rt() throws InetException {
+        SocketRuntime rt = runtime;
+        if (rt == null || rt.isClosed()) {
+            throw new InetException(InetError.NOT_INITIALIZED, "call Inet.initialize() first");
+        }
+        return rt;
+    }
+
+    // ------------------------------------------------------------------ errors
+
+    /** The last error of the calling thread, as an {@link InetError#code()}; 0 after a successful call. */
+    public static int getLastError() {
+        return LAST_ERROR.get().code();
+    }
+
+    /** Sets the calling thread's last error to an {@link InetError#code()} (unknown codes become IO_ERROR). */
+    public static void setLastError(int code) {
+        InetError e = InetError.fromCode(code);
+        LAST_ERROR.set(e == null ? InetError.IO_ERROR : e);
+    }
+
+    /** A readable description of an error code. */
+    public static String getErrorString(int code) {
+        InetError e = InetError.fromCode(code);
+        return e == null ? "Unknown error " + code : e.description();
+    }
+
+    private static <T> T ok(T value) {
+        LAST_ERROR.set(InetError.NONE);
+        return value;
+    }
+
+    private static <T> T fail(InetException e, T value) {
+        LAST_ERROR.set(e.error());
+        return value;
+    }
+
+    private static <T> T fail(InetError error, T value) {
+        LAST_ERROR.set(error);
+        return value;
+    }
+
+    // ------------------------------------------------------------------ handles
+
+    private static Connection connection(int handle) throws InetException {
+        if (HANDLES.get(handle) instanceof Connection c) {
+            return c;
+        }
+        throw new InetException(InetError.INVALID_HANDLE, "no connection has handle " + handle);
+    }
+
+    private static int register(Object value) throws InetException {
+        int h = HANDLES.add(value);
+        if (h < 0) {
+            throw new InetException(InetError.RESOURCE_EXHAUSTED, "all 65536 handles are in use");
+        }
+        return h;
+    }
+
+    private static ConnectOptions connectOptions(int timeoutSec, int options) throws InetException {
+        if (timeoutSec < 0) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "timeout must not be negative: " + timeoutSec);
+        }
+        if ((options & INET_OPTION_SECURE) != 0) {
+            throw new InetException(InetError.OPERATION_NOT_SUPPORTED, "INET_OPTION_SECURE (TLS) is not supported yet");
+        }
+        int known = INET_OPTION_REUSEADDRESS | INET_OPTION_KEEPALIVE | INET_OPTION_NODELAY;
+        if ((options & ~known) != 0) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "unknown option bits 0x"
+                    + Integer.toHexString(options & ~known));
+        }
+        Duration timeout = Duration.ofSeconds(timeoutSec);
+        return ConnectOptions.builder()
+                .connectTimeout(timeout)
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                .tcpNoDelay((options & INET_OPTION_NODELAY) != 0)
+                .keepAlive((options & INET_OPTION_KEEPALIVE) != 0)
+                .build();
+    }
+
+    private static Set<Event> events(int mask) {
+        EnumSet<Event> set = EnumSet.noneOf(Event.class);
+        for (Event e : Event.values()) {
+            if ((mask & (1 << code(e))) != 0) {
+                set.add(e);
+            }
+        }
+        return set;
+    }
+
+    private static int code(Event e) {
+        return switch (e) {
+            case CONNECT -> INET_EVENT_CONNECT;
+            case DISCONNECT -> INET_EVENT_DISCONNECT;
+            case READ -> INET_EVENT_READ;
+            case WRITE -> INET_EVENT_WRITE;
+            case TIMEOUT -> INET_EVENT_TIMEOUT;
+            case CANCEL -> INET_EVENT_CANCEL;
+            case ERROR -> INET_EVENT_ERROR;
+        };
+    }
+
+    /** Adapts an {@link InetEventProc} to one handle's events. */
+    private static EventHandler adapt(int[] handle, InetEventProc proc) {
+        return (c, event, error) -> proc.onEvent(handle[0], code(event), error == null ? 0 : error.error().code());
+    }
+
+    // ------------------------------------------------------------------ client connections
+
+    /**
+     * Connects and returns a handle (InetConnect / InetConnectEx), or {@link #INVALID_SOCKET}.
+     *
+     * @param timeoutSec connect, read and write timeout in seconds; 0 means none
+     * @param options    {@code INET_OPTION_*} bits
+     */
+    public static int connect(String host, int port, int timeoutSec, int options) {
+        try {
+            Connection c = rt().connect(host, port, connectOptions(timeoutSec, options));
+            try {
+                return ok(register(c));
+            } catch (InetException e) {
+                c.abort();
+                throw e;
+            }
+        } catch (InetException e) {
+            return fail(e, INVALID_SOCKET);
+        }
+    }
+
+    /**
+     * Starts connecting and returns a handle at once (InetAsyncConnect); {@code proc} then receives
+     * {@link #INET_EVENT_CONNECT} or {@link #INET_EVENT_ERROR} and further events of {@code eventMask}.
+     */
+    public static int asyncConnect(String host, int port, int timeoutSec, int options, int eventMask,
+                                   InetEventProc proc) {
+        try {
+            Objects.requireNonNull(proc, "proc");
+            ConnectOptions co = connectOptions(timeoutSec, options);
+            int[] handle = {INVALID_SOCKET};
+            Set<Event> mask = events(eventMask);
+            EventHandler adapted = adapt(handle, proc);
+            CountDownLatch published = new CountDownLatch(1);
+            EventHandler filtered = (c, e, err) -> {
+                awaitPublished(published); // the first callback may come before asyncConnect has returned
+                if (mask.contains(e)) {
+                    adapted.onEvent(c, e, err);
+                }
+            };
+            // the handle is reserved before the connect starts, so the first callback already sees it
+            LOCK.lock();
+            try {
+                int h = register(PENDING);
+                handle[0] = h;
+                Connection c;
+                try {
+                    c = rt().connectAsync(host, port, co, filtered);
+                } catch (InetException e) {
+                    HANDLES.remove(h);
+                    throw e;
+                }
+                replace(h, c);
+                return ok(h);
+            } finally {
+                published.countDown();
+                LOCK.unlock();
+            }
+        } catch (InetException e) {
+            return fail(e, INVALID_SOCKET);
+        } catch (NullPointerException e) {
+            return fail(InetError.INVALID_ARGUMENT, INVALID_SOCKET);
+        }
+    }
+
+    private static final Object PENDING = new Object();
+
+    /** Waits (briefly: until asyncConnect publishes the handle) without losing an interrupt. */
+    private static void awaitPublished(CountDownLatch published) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                published.await();
+                break;
+            } catch (InterruptedException e) {
+                interrupted = true;
+            }
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void replace(int handle, Object value) {
+        HANDLES.replace(handle, value);
+    }
+
+    // ------------------------------------------------------------------ servers
+
+    /**
+     * Starts a server (InetServerStart) and returns its handle. Every accepted client gets its own handle and its own
+     * virtual thread, on which {@code proc} receives CONNECT, then READ / TIMEOUT, and DISCONNECT when the client
+     * leaves; the client's handle is invalid once its session ends.
+     *
+     * @param localHost  address to listen on, or null / "" for every address
+     * @param backlog    listen backlog (0 for the default)
+     * @param maxClients maximum simultaneous clients (0 for unlimited)
+     * @param timeoutSec idle timeout of clients in seconds (0 for none)
+     */
+    public static int serverStart(String localHost, int port, int backlog, int maxClients, int timeoutSec,
+                                  int options, InetEventProc proc) {
+        try {
+            Objects.requireNonNull(proc, "proc");
+            ConnectOptions co = connectOptions(timeoutSec, options);
+            ServerOptions.Builder b = ServerOptions.builder().clientOptions(co.toBuilder()
+                    .readTimeout(Duration.ZERO).writeTimeout(co.writeTimeout()).build());
+            if (localHost != null && !localHost.isEmpty()) {
+                try {
+                    b.bindAddress(InetAddress.getByName(localHost));
+                } catch (UnknownHostException e) {
+                    throw new InetException(InetError.HOST_NOT_FOUND, localHost, e);
+                }
+            }
+            try {
+                b.port(port).maxClients(maxClients).idleTimeout(Duration.ofSeconds(Math.max(0, timeoutSec)));
+                if (backlog > 0) {
+                    b.backlog(backlog);
+                }
+            } catch (IllegalArgumentException e) {
+                throw new InetException(InetError.INVALID_ARGUMENT, e.getMessage());
+            }
+            Set<Event> all = EnumSet.allOf(Event.class);
+            Server server = rt().startServer(b.build(), c -> {
+                int h;
+                try {
+                    h = register(c);
+                } catch (InetException full) {
+                    return; // no handle left: the client is disconnected
+                }
+                try {
+                    InternalAccess.runEventLoop(c, adapt(new int[] {h}, proc), all);
+                } finally {
+                    HANDLES.remove(h);
+                }
+            });
+            try {
+                return ok(register(server));
+            } catch (InetException e) {
+                server.disconnect();
+                throw e;
+            }
+        } catch (InetException e) {
+            return fail(e, INVALID_SOCKET);
+        } catch (NullPointerException e) {
+            return fail(InetError.INVALID_ARGUMENT, INVALID_SOCKET);
+        }
+    }
+
+    private static Server server(int handle) throws InetException {
+        if (HANDLES.get(handle) instanceof Server s) {
+            return s;
+        }
+        throw new InetException(InetError.INVALID_HANDLE, "no server has handle " + handle);
+    }
+
+    /**
+     * Stops a server gracefully (L3): stops accepting, gives running clients up to {@code graceSec} seconds to
+     * finish, then disconnects the rest. The handle is invalid afterwards. Returns the number of forced clients, or
+     * {@link #INET_ERROR}.
+     */
+    public static int serverStop(int handle, int graceSec) {
+        try {
+            Server s = server(handle);
+            if (graceSec < 0) {
+                throw new InetException(InetError.INVALID_ARGUMENT, "grace must not be negative: " + graceSec);
+            }
+            HANDLES.remove(handle);
+            StopResult r = s.stop(Duration.ofSeconds(graceSec));
+            if (!r.stragglers().isEmpty()) {
+                return fail(new InetException(InetError.THREAD_NOT_TERMINATED, null, null, r.stragglers()),
+                        INET_ERROR);
+            }
+            return ok(r.forced());
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    /** Suspends accepting (InetServerSuspend); returns 0 or {@link #INET_ERROR}. */
+    public static int serverSuspend(int handle) {
+        try {
+            server(handle).suspend();
+            return ok(0);
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    /** Resumes accepting (InetServerResume); returns 0 or {@link #INET_ERROR}. */
+    public static int serverResume(int handle) {
+        try {
+            server(handle).resume();
+            return ok(0);
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    /** Changes accept limits (InetServerThrottle); returns 0 or {@link #INET_ERROR}. */
+    public static int serverThrottle(int handle, int maxClients, int maxClientsPerAddress, int minIntervalMs) {
+        try {
+            if (minIntervalMs < 0) {
+                throw new InetException(InetError.INVALID_ARGUMENT, "interval must not be negative");
+            }
+            server(handle).throttle(maxClients, maxClientsPerAddress, Duration.ofMillis(minIntervalMs));
+            return ok(0);
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    /** Sends {@code len} bytes to every client (InetServerBroadcast); returns the number of clients reached. */
+    public static int serverBroadcast(int handle, byte[] buf, int len) {
+        try {
+            Objects.checkFromIndexSize(0, len, buf.length);
+            return ok(server(handle).broadcast(java.util.Arrays.copyOf(buf, len)));
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        } catch (RuntimeException e) {
+            return fail(InetError.INVALID_ARGUMENT, INET_ERROR);
+        }
+    }
+
+    /** The server's local port, or {@link #INET_ERROR}. */
+    public static int serverPort(int handle) {
+        try {
+            return ok(server(handle).port());
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    /** The server's number of connected clients, or {@link #INET_ERROR}. */
+    public static int serverClientCount(int handle) {
+        try {
+            return ok(server(handle).clientCount());
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    // ------------------------------------------------------------------ I/O
+
+    /** Reads up to {@code len} bytes (InetRead); returns the count, 0 at end of stream, or {@link #INET_ERROR}. */
+    public static int read(int handle, byte[] buf, int len) {
+        try {
+            Objects.checkFromIndexSize(0, len, buf.length);
+            int n = connection(handle).read(buf, 0, len);
+            return ok(Math.max(n, 0));
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        } catch (RuntimeException e) {
+            return fail(InetError.INVALID_ARGUMENT, INET_ERROR);
+        }
+    }
+
+    /** Copies up to {@code len} received bytes without consuming them (InetPeek); like {@link #read}. */
+    public static int peek(int handle, byte[] buf, int len) {
+        try {
+            Objects.checkFromIndexSize(0, len, buf.length);
+            int n = connection(handle).peek(buf, 0, len);
+            return ok(Math.max(n, 0));
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        } catch (RuntimeException e) {
+            return fail(InetError.INVALID_ARGUMENT, INET_ERROR);
+        }
+    }
+
+    /**
+     * Reads one line (InetReadLine). Returns it, or null: at end of stream with last error 0, on failure with the
+     * error set.
+     */
+    public static String readLine(int handle) {
+        try {
+            return ok(connection(handle).readLine());
+        } catch (InetException e) {
+            return fail(e, null);
+        }
+    }
+
+    /** Writes {@code len} bytes (InetWrite); returns {@code len} or {@link #INET_ERROR}. */
+    public static int write(int handle, byte[] buf, int len) {
+        try {
+            Objects.checkFromIndexSize(0, len, buf.length);
+            connection(handle).write(buf, 0, len);
+            return ok(len);
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        } catch (RuntimeException e) {
+            return fail(InetError.INVALID_ARGUMENT, INET_ERROR);
+        }
+    }
+
+    /** Writes a line plus CRLF (InetWriteLine); returns the bytes written or {@link #INET_ERROR}. */
+    public static int writeLine(int handle, String line) {
+        try {
+            if (line == null) {
+                throw new InetException(InetError.INVALID_ARGUMENT, "line must not be null");
+            }
+            connection(handle).writeLine(line);
+            return ok(line.getBytes(StandardCharsets.UTF_8).length + 2);
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    /** Whether the handle names an open connection (InetIsConnected). */
+    public static boolean isConnected(int handle) {
+        try {
+            return ok(connection(handle).isConnected());
+        } catch (InetException e) {
+            return fail(e, false);
+        }
+    }
+
+    /**
+     * Whether a read would not block, waiting up to {@code timeoutMs} (InetIsReadable). True at end of stream, since
+     * a read then returns at once.
+     */
+    public static boolean isReadable(int handle, int timeoutMs) {
+        try {
+            if (timeoutMs < 0) {
+                throw new InetException(InetError.INVALID_ARGUMENT, "timeout must not be negative");
+            }
+            return ok(InternalAccess.awaitReadable(connection(handle), Duration.ofMillis(timeoutMs)));
+        } catch (InetException e) {
+            return fail(e, false);
+        }
+    }
+
+    /**
+     * Whether the connection accepts writes (InetIsWritable): it is open and not shut down for output. Blocking
+     * sockets cannot report free send-buffer space; a write blocks (bounded by the write timeout) when it is full.
+     */
+    public static boolean isWritable(int handle) {
+        try {
+            Connection c = connection(handle);
+            return ok(c.isConnected());
+        } catch (InetException e) {
+            return fail(e, false);
+        }
+    }
+
+    /** Bytes readable without blocking, or {@link #INET_ERROR}. */
+    public static int available(int handle) {
+        try {
+            return ok(connection(handle).available());
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    // ------------------------------------------------------------------ events and disconnect
+
+    /**
+     * Delivers the events in {@code eventMask} (bit {@code 1 << INET_EVENT_x}) to {@code proc} on a new virtual
+     * thread (InetEnableEvents). Returns 0 or {@link #INET_ERROR}.
+     */
+    public static int enableEvents(int handle, int eventMask, InetEventProc proc) {
+        try {
+            if (proc == null) {
+                throw new InetException(InetError.INVALID_ARGUMENT, "proc must not be null");
+            }
+            connection(handle).enableEvents(adapt(new int[] {handle}, proc), events(eventMask));
+            return ok(0);
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    /** Stops event delivery (InetDisableEvents); when it returns no callback runs (L4). Returns 0 or error. */
+    public static int disableEvents(int handle) {
+        try {
+            connection(handle).disableEvents();
+            return ok(0);
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    /**
+     * Terminates a connection or a server (InetDisconnect) and invalidates the handle. For a server handle, every
+     * active client is disconnected, the listening socket closed and the server thread ended (L2). Returns 0, or
+     * {@link #INET_ERROR} with INVALID_HANDLE (stale or unknown handle) or THREAD_NOT_TERMINATED (L6: closed, but a
+     * handler ignored its interrupt; the handle is invalid all the same).
+     */
+    public static int disconnect(int handle) {
+        Object target = HANDLES.get(handle);
+        if (target == null || target == PENDING) {
+            return fail(InetError.INVALID_HANDLE, INET_ERROR);
+        }
+        try {
+            if (target instanceof Server s) {
+                HANDLES.remove(handle);
+                s.disconnect();
+            } else if (target instanceof Connection c) {
+                // removing first makes the handle stale at once; a server client's session end removes it again,
+                // which is a no-op because the generation no longer matches
+                HANDLES.remove(handle);
+                c.disconnect();
+            }
+            return ok(0);
+        } catch (InetException e) {
+            return fail(e, INET_ERROR);
+        }
+    }
+
+    /** Number of live handles (connections and servers); for diagnostics. */
+    public static int handleCount() {
+        return HANDLES.size();
+    }
+}
