@@ -52,6 +52,7 @@ final class LifecycleActions {
                 .withAction(2, stop())
                 .withAction(2, disconnectServer())
                 .withAction(2, concurrentDisconnect())
+                .withAction(1, staleInetHandle())
                 .withAction(1, closeRuntime())
                 .withMaxTransformations(maxActions);
     }
@@ -368,6 +369,13 @@ final class LifecycleActions {
                 return Arbitraries.oneOf(options);
             }
         };
+    }
+
+    static Action.Dependent<World> staleInetHandle() {
+        return onServer(s -> !s.suspended, "use a stale Inet handle", Arbitraries.just((x, s) ->
+                x.staleInetHandle(s.id)
+                        ? "Inet: connect to " + s.name() + ", disconnect, use the stale handle (INVALID_HANDLE), connect again"
+                        : "(skipped: Inet handle step, " + s.name() + " is at its client limit)"));
     }
 
     static Action.Independent<World> closeRuntime() {

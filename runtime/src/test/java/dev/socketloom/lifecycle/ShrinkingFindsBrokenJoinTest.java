@@ -27,6 +27,7 @@ import org.junit.platform.launcher.core.LauncherFactory;
 class ShrinkingFindsBrokenJoinTest {
     /** start server, connect, disconnect (server side or an event client): three actions; allow a little slack. */
     private static final int MAX_SHRUNK_ACTIONS = 5;
+    private static final String CONVERGE = "lifecycle.convergeSeconds";
     private static final Pattern ACTIONS = Pattern.compile("failed after the following actions: \\[\\R(.*?)\\R\\s*]",
             Pattern.DOTALL);
 
@@ -41,15 +42,23 @@ class ShrinkingFindsBrokenJoinTest {
                 }
             }
         };
+        String converge = System.getProperty(CONVERGE);
         TestOnlyFaults.skipConnectionJoin(true);
+        System.setProperty(CONVERGE, "3"); // every failing shrink candidate waits this long for convergence
         try {
             Launcher launcher = LauncherFactory.create();
             launcher.execute(LauncherDiscoveryRequestBuilder.request()
                     .selectors(selectClass(BrokenJoinChains.class))
                     .filters(EngineFilter.includeEngines("jqwik"))
+                    .configurationParameter("jqwik.shrinking.bounded.seconds", "120")
                     .build(), listener);
         } finally {
             TestOnlyFaults.skipConnectionJoin(false);
+            if (converge == null) {
+                System.clearProperty(CONVERGE);
+            } else {
+                System.setProperty(CONVERGE, converge);
+            }
         }
         assertEquals(1, results.size(), "one property ran: " + results);
         TestExecutionResult result = results.get(0);

@@ -13,6 +13,7 @@ import dev.socketloom.Connection;
 import dev.socketloom.ConnectionHandler;
 import dev.socketloom.Event;
 import dev.socketloom.EventHandler;
+import dev.socketloom.Inet;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import dev.socketloom.Server;
@@ -504,6 +505,70 @@ final class World {
         peerClosed(cm, false);
     }
 
+    /**
+     * L7 through the SocketWrench facade: a handle used after its disconnect fails with INVALID_HANDLE and never
+     * reaches the connection that may reuse its slot. The facade has its own process-wide runtime, opened and closed
+     * within this step, so the world's thread and socket counts are unaffected once the step returns.
+     *
+     * @return false if the server has no room for the two short connections (the step is then skipped)
+     */
+    boolean staleInetHandle(int serverId) throws Exception {
+        ServerModel sm = server(serverId);
+        int max = sm.options.maxClients();
+        if (sm.suspended || (max > 0 && serverSide(sm).size() >= max)) {
+            return false;
+        }
+        int before = serverSide(sm).size();
+        assertTrue(Inet.initialize(), "Inet.initialize");
+        int h;
+        int h2;
+        try {
+            h = Inet.connect("127.0.0.1", sm.server.port(), (int) DEADLINE.toSeconds(), Inet.INET_OPTION_NONE);
+            assertTrue(h != Inet.INVALID_SOCKET, () -> "Inet.connect failed: " + Inet.getLastError());
+            assertTrue(Inet.writeLine(h, "inet one") > 0, "Inet.writeLine");
+            assertEquals("inet one", Inet.readLine(h), "Inet echo");
+            assertEquals(0, Inet.disconnect(h), "Inet.disconnect");
+            assertStale(h, "after Inet.disconnect");
+            awaitClientCount(sm, before); // its server side ends when it sees the close
+            h2 = Inet.connect("127.0.0.1", sm.server.port(), (int) DEADLINE.toSeconds(), Inet.INET_OPTION_NONE);
+            assertTrue(h2 != Inet.INVALID_SOCKET, () -> "second Inet.connect failed: " + Inet.getLastError());
+            assertTrue(h2 != h, "L7: a new connection never gets the stale handle value " + h);
+            assertStale(h, "while a new connection may reuse its slot");
+            assertTrue(Inet.writeLine(h2, "inet two") > 0, "Inet.writeLine on the new handle");
+            // had the stale write reached the new connection, its echo would arrive first
+            assertEquals("inet two", Inet.readLine(h2), "L7: the stale handle's write must not reach the new connection");
+            assertEquals(0, Inet.disconnect(h2), "Inet.disconnect of the new handle");
+            sm.accepted += 2;
+        } finally {
+            assertTrue(Inet.uninitialize(), () -> "Inet.uninitialize: " + Inet.getLastError());
+        }
+        assertStale(h, "after Inet.uninitialize");
+        assertStale(h2, "after Inet.uninitialize");
+        awaitClientCount(sm, before);
+        return true;
+    }
+
+    private static void assertStale(int h, String when) {
+        assertNull(Inet.readLine(h), "readLine on stale handle " + h + " " + when);
+        assertEquals(InetError.INVALID_HANDLE.code(), Inet.getLastError(), "readLine error " + when);
+        assertEquals(Inet.INET_ERROR, Inet.writeLine(h, "stale"), "writeLine on stale handle " + h + " " + when);
+        assertEquals(InetError.INVALID_HANDLE.code(), Inet.getLastError(), "writeLine error " + when);
+        assertFalse(Inet.isConnected(h), "isConnected on stale handle " + h + " " + when);
+        assertEquals(Inet.INET_ERROR, Inet.disconnect(h), "disconnect on stale handle " + h + " " + when);
+        assertEquals(InetError.INVALID_HANDLE.code(), Inet.getLastError(), "disconnect error " + when);
+    }
+
+    private static void awaitClientCount(ServerModel sm, int expected) {
+        long end = System.nanoTime() + DEADLINE.toNanos();
+        long pause = TimeUnit.MILLISECONDS.toNanos(1);
+        while (sm.server.clientCount() != expected) {
+            assertTrue(System.nanoTime() < end, sm.name() + ".clientCount() stayed " + sm.server.clientCount()
+                    + ", expected " + expected);
+            LockSupport.parkNanos(pause); // no event exists for "the server noticed its peer closed"
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(50));
+        }
+    }
+
     void enableEvents(int clientId) throws Exception {
         ClientModel cm = client(clientId);
         EventLog ev = new EventLog(cm.name(), violations);
@@ -872,9 +937,18 @@ final class World {
         return n;
     }
 
+    /**
+     * How long asynchronous effects may take to reach the model: {@link #DEADLINE}, unless a self-test that expects
+     * failures shortens it with {@code -Dlifecycle.convergeSeconds} (every failing shrink candidate waits this long).
+     */
+    static Duration convergeDeadline() {
+        return Duration.ofSeconds(Long.getLong("lifecycle.convergeSeconds", DEADLINE.toSeconds()));
+    }
+
     /** Waits (bounded) until threads, sockets and counts equal the model; fails with the differences otherwise. */
     private void awaitConverged() throws Exception {
-        long end = System.nanoTime() + DEADLINE.toNanos();
+        Duration deadline = convergeDeadline();
+        long end = System.nanoTime() + deadline.toNanos();
         long pause = TimeUnit.MILLISECONDS.toNanos(2);
         while (true) {
             List<String> diffs = differences();
@@ -882,7 +956,7 @@ final class World {
                 return;
             }
             if (System.nanoTime() > end) {
-                fail("after " + DEADLINE.toSeconds() + " s the runtime still differs from the model " + describe()
+                fail("after " + deadline.toSeconds() + " s the runtime still differs from the model " + describe()
                         + ":\n  " + String.join("\n  ", diffs));
             }
             LockSupport.parkNanos(pause);
