@@ -607,7 +607,7 @@ public final class SocketConnection implements Connection {
     @Override
     public void disconnect() throws InetException {
         Thread t = closeOnce(null);
-        if (t != null && t != Thread.currentThread() && !TestOnlyFaults.skipConnectionJoin()) {
+        if (t != null && t != Thread.currentThread() && !(server != null && TestOnlyFaults.skipConnectionJoin())) {
             List<String> stragglers = Joiner.joinAll(List.of(t), options.joinDeadline());
             if (!stragglers.isEmpty()) {
                 throw new InetException(InetError.THREAD_NOT_TERMINATED,
