@@ -61,13 +61,13 @@ final class Chains {
     }
 
     /**
-     * Runs {@code chain} with {@link World#check()} as invariant after every action, then closes the runtime and
+     * Runs {@code chain} ({@link World#check()} runs after every action), then closes the runtime and
      * requires the process to hold no thread or descriptor that was not there before the try (L8/L9).
      */
     static void run(ActionChain<World> chain) throws Exception {
         Throwable failure = null;
         try {
-            chain.withInvariant("runtime matches the model", World::check).run();
+            chain.run(); // every step checks the world's invariants after it acted (see LifecycleActions.Step)
             for (String t : chain.transformations()) {
                 Statistics.label("actions").collect(kind(t));
             }

@@ -83,6 +83,9 @@ final class LifecycleActions {
             try {
                 applied = body.apply(w);
                 w.journal.set(at, applied);
+                // the invariants run inside the step rather than as a jqwik invariant, so that every failure has the
+                // same type and jqwik's shrinker treats all of them as the same error
+                w.check();
             } catch (AssertionError e) {
                 throw e;
             } catch (Exception e) {
@@ -106,16 +109,16 @@ final class LifecycleActions {
     }
 
     /** An action on the {@code k}-th client that satisfies {@code p} when it runs. */
-    private static Action.Dependent<World> onClient(Predicate<ClientModel> p, String generic,
-                                                    Arbitrary<ClientBody> bodies) {
-        return new Action.Dependent<>() {
+    private static Action.Independent<World> onClient(Predicate<ClientModel> p, String generic,
+                                                      Arbitrary<ClientBody> bodies) {
+        return new Action.Independent<>() {
             @Override
             public boolean precondition(World w) {
                 return w.clients.stream().anyMatch(p);
             }
 
             @Override
-            public Arbitrary<Transformer<World>> transformer(World w) {
+            public Arbitrary<Transformer<World>> transformer() {
                 return Combinators.combine(Arbitraries.integers().between(0, MAX_CLIENTS - 1), bodies).as((k, body) ->
                         new Step(generic, x -> {
                             List<ClientModel> qualifying = x.clients.stream().filter(p).toList();
@@ -129,16 +132,16 @@ final class LifecycleActions {
     }
 
     /** An action on the {@code k}-th server that satisfies {@code p} when it runs. */
-    private static Action.Dependent<World> onServer(Predicate<ServerModel> p, String generic,
-                                                    Arbitrary<ServerBody> bodies) {
-        return new Action.Dependent<>() {
+    private static Action.Independent<World> onServer(Predicate<ServerModel> p, String generic,
+                                                      Arbitrary<ServerBody> bodies) {
+        return new Action.Independent<>() {
             @Override
             public boolean precondition(World w) {
                 return w.servers.stream().anyMatch(p);
             }
 
             @Override
-            public Arbitrary<Transformer<World>> transformer(World w) {
+            public Arbitrary<Transformer<World>> transformer() {
                 return Combinators.combine(Arbitraries.integers().between(0, MAX_SERVERS - 1), bodies).as((k, body) ->
                         new Step(generic, x -> {
                             List<ServerModel> qualifying = x.servers.stream().filter(p).toList();
@@ -174,15 +177,15 @@ final class LifecycleActions {
 
     // ------------------------------------------------------------------ actions
 
-    static Action.Dependent<World> startServer() {
-        return new Action.Dependent<>() {
+    static Action.Independent<World> startServer() {
+        return new Action.Independent<>() {
             @Override
             public boolean precondition(World w) {
                 return w.servers.size() < MAX_SERVERS;
             }
 
             @Override
-            public Arbitrary<Transformer<World>> transformer(World w) {
+            public Arbitrary<Transformer<World>> transformer() {
                 return Generators.serverOptions().map(o -> new Step("start a server " + describe(o), x -> {
                     if (x.servers.size() >= MAX_SERVERS) {
                         return "(skipped: start a server, already " + MAX_SERVERS + ")";
@@ -198,8 +201,8 @@ final class LifecycleActions {
                 + o.joinDeadline() + ", maxLine=" + o.clientOptions().maxLineLength() + "}";
     }
 
-    static Action.Dependent<World> connect() {
-        Action.Dependent<World> a = onServer(s -> true, "connect a client", Arbitraries.of(false, true).map(async ->
+    static Action.Independent<World> connect() {
+        Action.Independent<World> a = onServer(s -> true, "connect a client", Arbitraries.of(false, true).map(async ->
                 (x, s) -> {
                     if (x.clients.size() >= MAX_CLIENTS) {
                         return "(skipped: connect, already " + MAX_CLIENTS + " clients)";
@@ -207,20 +210,20 @@ final class LifecycleActions {
                     return "connect " + x.connect(s.id, async) + " to " + s.name()
                             + (async ? " (connectAsync, events)" : " (sync)") + (s.suspended ? " while suspended" : "");
                 }));
-        return new Action.Dependent<>() {
+        return new Action.Independent<>() {
             @Override
             public boolean precondition(World w) {
                 return !w.servers.isEmpty() && w.clients.size() < MAX_CLIENTS;
             }
 
             @Override
-            public Arbitrary<Transformer<World>> transformer(World w) {
-                return a.transformer(w);
+            public Arbitrary<Transformer<World>> transformer() {
+                return a.transformer();
             }
         };
     }
 
-    static Action.Dependent<World> echoLine() {
+    static Action.Independent<World> echoLine() {
         return onClient(LifecycleActions::established, "echo a line", anyLine().map(line -> (x, c) -> {
             String fitted = fit(line, c.server.maxLine);
             x.echoLine(c.id, fitted);
@@ -228,7 +231,7 @@ final class LifecycleActions {
         }));
     }
 
-    static Action.Dependent<World> echoBinary() {
+    static Action.Independent<World> echoBinary() {
         return onClient(c -> established(c) && c.events == null, "echo binary bytes", Generators.binary().map(data ->
                 (x, c) -> {
                     x.echoBinary(c.id, data);
@@ -236,14 +239,14 @@ final class LifecycleActions {
                 }));
     }
 
-    static Action.Dependent<World> tooLongLine() {
+    static Action.Independent<World> tooLongLine() {
         return onClient(LifecycleActions::established, "send a too long line", Arbitraries.just((x, c) -> {
             x.tooLongLine(c.id);
             return "send a line of maxLine+1 bytes on " + c.name() + " (its handler gets LINE_TOO_LONG)";
         }));
     }
 
-    static Action.Dependent<World> disconnectClientSide() {
+    static Action.Independent<World> disconnectClientSide() {
         return onClient(LifecycleActions::clientSideOpen, "disconnect a client from the client side",
                 Arbitraries.of(false, true).map(abort -> (x, c) -> {
                     String what = (abort ? "abort (RST) " : "disconnect ") + c.name() + " from the client side";
@@ -252,7 +255,7 @@ final class LifecycleActions {
                 }));
     }
 
-    static Action.Dependent<World> disconnectServerSide() {
+    static Action.Independent<World> disconnectServerSide() {
         return onClient(c -> c.rec != null, "disconnect a client from the server side", Arbitraries.just((x, c) -> {
             String what = "disconnect " + c.name() + " from the server side" + (c.state == ClientState.WORKING
                     ? " (its handler is working)" : "");
@@ -261,14 +264,14 @@ final class LifecycleActions {
         }));
     }
 
-    static Action.Dependent<World> selfDisconnect() {
+    static Action.Independent<World> selfDisconnect() {
         return onClient(LifecycleActions::established, "let a handler disconnect itself", Arbitraries.just((x, c) -> {
             x.selfDisconnect(c.id);
             return "let the handler of " + c.name() + " disconnect itself";
         }));
     }
 
-    static Action.Dependent<World> halfClose() {
+    static Action.Independent<World> halfClose() {
         return onClient(c -> established(c) && !c.outputShut, "half-close a client", anyLine().map(line -> (x, c) -> {
             String fitted = fit(line, c.server.maxLine);
             x.halfClose(c.id, fitted);
@@ -276,21 +279,21 @@ final class LifecycleActions {
         }));
     }
 
-    static Action.Dependent<World> enableEvents() {
+    static Action.Independent<World> enableEvents() {
         return onClient(c -> established(c) && c.events == null, "enable events", Arbitraries.just((x, c) -> {
             x.enableEvents(c.id);
             return "enable events on " + c.name();
         }));
     }
 
-    static Action.Dependent<World> disableEvents() {
+    static Action.Independent<World> disableEvents() {
         return onClient(c -> c.events != null, "disable events", Arbitraries.just((x, c) -> {
             x.disableEvents(c.id);
             return "disable events on " + c.name();
         }));
     }
 
-    static Action.Dependent<World> enableEventsOnHandlerConnection() {
+    static Action.Independent<World> enableEventsOnHandlerConnection() {
         return onClient(c -> established(c) && c.rec != null, "enable events on a handler's connection",
                 Arbitraries.just((x, c) -> {
                     x.enableEventsOnHandlerConnection(c.id);
@@ -298,14 +301,14 @@ final class LifecycleActions {
                 }));
     }
 
-    static Action.Dependent<World> suspend() {
+    static Action.Independent<World> suspend() {
         return onServer(s -> !s.suspended, "suspend a server", Arbitraries.just((x, s) -> {
             x.suspend(s.id);
             return "suspend " + s.name();
         }));
     }
 
-    static Action.Dependent<World> resume() {
+    static Action.Independent<World> resume() {
         return onServer(s -> s.suspended, "resume a server", Arbitraries.just((x, s) -> {
             String what = "resume " + s.name() + (s.pending.isEmpty() ? "" : " (" + s.pending.size() + " waiting)");
             x.resume(s.id);
@@ -313,14 +316,14 @@ final class LifecycleActions {
         }));
     }
 
-    static Action.Dependent<World> startWork() {
+    static Action.Independent<World> startWork() {
         return onClient(LifecycleActions::established, "let a handler work", Arbitraries.just((x, c) -> {
             x.startWork(c.id);
             return "let the handler of " + c.name() + " start working (it ignores its peer until released)";
         }));
     }
 
-    static Action.Dependent<World> stop() {
+    static Action.Independent<World> stop() {
         return onServer(s -> true, "stop a server", Combinators.combine(Generators.grace(), Arbitraries.of(false, true))
                 .as((grace, release) -> (x, s) -> {
                     String what = "stop(" + grace + ") " + s.name() + (release ? ", releasing working handlers" : "");
@@ -329,49 +332,44 @@ final class LifecycleActions {
                 }));
     }
 
-    static Action.Dependent<World> disconnectServer() {
+    static Action.Independent<World> disconnectServer() {
         return onServer(s -> true, "disconnect a server", Arbitraries.just((x, s) -> {
             x.disconnectServer(s.id);
             return "disconnect server " + s.name();
         }));
     }
 
-    static Action.Dependent<World> concurrentDisconnect() {
+    static Action.Independent<World> concurrentDisconnect() {
         Arbitrary<Integer> threads = Arbitraries.integers().between(2, 4);
-        Action.Dependent<World> clientSide = onClient(LifecycleActions::clientSideOpen, "concurrent client-side disconnect",
+        Action.Independent<World> clientSide = onClient(LifecycleActions::clientSideOpen, "concurrent client-side disconnect",
                 threads.map(n -> (x, c) -> {
                     x.concurrentDisconnect("client-side", c.id, n);
                     return n + " threads disconnect " + c.name() + " (client side) at once";
                 }));
-        Action.Dependent<World> serverSide = onClient(c -> c.rec != null, "concurrent server-side disconnect",
+        Action.Independent<World> serverSide = onClient(c -> c.rec != null, "concurrent server-side disconnect",
                 threads.map(n -> (x, c) -> {
                     x.concurrentDisconnect("server-side", c.id, n);
                     return n + " threads disconnect " + c.name() + " (server side) at once";
                 }));
-        Action.Dependent<World> server = onServer(s -> true, "concurrent server disconnect", threads.map(n -> (x, s) -> {
+        Action.Independent<World> server = onServer(s -> true, "concurrent server disconnect", threads.map(n -> (x, s) -> {
             x.concurrentDisconnect("server", s.id, n);
             return n + " threads disconnect server " + s.name() + " at once";
         }));
-        return new Action.Dependent<>() {
+        return new Action.Independent<>() {
             @Override
             public boolean precondition(World w) {
                 return !w.servers.isEmpty() || !w.clients.isEmpty();
             }
 
             @Override
-            public Arbitrary<Transformer<World>> transformer(World w) {
-                List<Arbitrary<Transformer<World>>> options = new java.util.ArrayList<>();
-                for (Action.Dependent<World> a : List.of(clientSide, serverSide, server)) {
-                    if (a.precondition(w)) {
-                        options.add(a.transformer(w));
-                    }
-                }
-                return Arbitraries.oneOf(options);
+            public Arbitrary<Transformer<World>> transformer() {
+                // the kind is fixed when generated; a kind without a target when the step runs is skipped
+                return Arbitraries.oneOf(List.of(clientSide.transformer(), serverSide.transformer(), server.transformer()));
             }
         };
     }
 
-    static Action.Dependent<World> staleInetHandle() {
+    static Action.Independent<World> staleInetHandle() {
         return onServer(s -> !s.suspended, "use a stale Inet handle", Arbitraries.just((x, s) ->
                 x.staleInetHandle(s.id)
                         ? "Inet: connect to " + s.name() + ", disconnect, use the stale handle (INVALID_HANDLE), connect again"

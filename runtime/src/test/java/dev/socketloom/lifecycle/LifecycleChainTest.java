@@ -25,7 +25,7 @@ class LifecycleChainTest {
     /** Actions per chain in the default suite. */
     static final int MAX_ACTIONS = 25;
 
-    @Property(tries = 12, shrinking = ShrinkingMode.BOUNDED, afterFailure = AfterFailureMode.SAMPLE_FIRST)
+    @Property(tries = 40, shrinking = ShrinkingMode.BOUNDED, afterFailure = AfterFailureMode.SAMPLE_FIRST)
     void lifecycleHoldsUnderAnyInterleaving(@ForAll("chains") ActionChain<World> chain) throws Exception {
         Chains.run(chain);
     }

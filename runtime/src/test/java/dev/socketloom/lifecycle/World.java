@@ -68,7 +68,7 @@ final class World {
      * Handlers spend this long in cleanup when they end (a real handler flushes logs, releases resources): it makes a
      * disconnect that returns before the handler ended (a broken L1 join) observable instead of a lucky race.
      */
-    private static final long HANDLER_CLEANUP_NANOS = TimeUnit.MILLISECONDS.toNanos(3);
+    private static final long HANDLER_CLEANUP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
     final LeakCheckExtension.Snapshot baseline;
     final long baselineSockets;
