@@ -17,9 +17,10 @@ import net.jqwik.api.state.ActionChain;
  * in SocketLoom code during the whole property.
  *
  * <p>The default suite runs a bounded number of short chains; {@code -Plifecycle-soak} runs the soak property with
- * many more and longer chains. {@code -Dlifecycle.seed=...} replays a reported seed (see {@link ChainSettings}).
+ * many more and longer chains ({@code -Djqwik.tries.default} / {@code -Dlifecycle.soak.tries}, and
+ * {@code -Dlifecycle.soak.maxActions}). A failing sample is replayed first on the next run (jqwik database in
+ * {@code target/}); to replay a reported seed elsewhere, add {@code seed = "<seed>"} to the {@code @Property}.
  */
-@AddLifecycleHook(ChainSettings.class)
 @AddLifecycleHook(PinningCheck.class)
 class LifecycleChainTest {
     /** Actions per chain in the default suite. */
@@ -30,7 +31,8 @@ class LifecycleChainTest {
         Chains.run(chain);
     }
 
-    @Property(tries = 300, shrinking = ShrinkingMode.BOUNDED, afterFailure = AfterFailureMode.SAMPLE_FIRST)
+    /** Tries come from {@code jqwik.tries.default}, which the lifecycle-soak profile sets (300 unless overridden). */
+    @Property(shrinking = ShrinkingMode.BOUNDED, afterFailure = AfterFailureMode.SAMPLE_FIRST)
     @Tag("lifecycle-soak")
     void soakLifecycleHoldsUnderAnyInterleaving(@ForAll("soakChains") ActionChain<World> chain) throws Exception {
         Chains.run(chain);
