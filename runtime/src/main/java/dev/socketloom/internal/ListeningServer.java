@@ -54,6 +54,8 @@ final class ListeningServer implements Server {
     private final Condition changed = lock.newCondition();
     private final CountDownLatch shutdownStarted = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** Set once the listener is closed and the acceptor joined: new connections are refused from then on. */
+    private volatile boolean listenerReleased;
     private volatile boolean suspended;
     private volatile boolean stopWaiting;
     /** Set by stop(grace) while handlers may still finish on their own; each that does is counted as graceful. */
@@ -346,7 +348,11 @@ final class ListeningServer implements Server {
         List<Thread> join = new ArrayList<>(2);
         join.add(a);
         join.add(keeperThread);
-        return Joiner.joinAll(join, options.joinDeadline());
+        List<String> stragglers = Joiner.joinAll(join, options.joinDeadline());
+        // The JDK defers the real close of a socket until the thread blocked in accept() has left it, so only now is
+        // the port certainly no longer listening.
+        listenerReleased = true;
+        return stragglers;
     }
 
     /**
@@ -556,12 +562,12 @@ final class ListeningServer implements Server {
 
     @Override
     public boolean isAccepting() {
-        return running && !suspended;
+        return running && !suspended && !listenerReleased;
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return !listenerReleased;
     }
 
     @Override
