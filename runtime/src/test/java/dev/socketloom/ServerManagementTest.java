@@ -3,6 +3,7 @@ package dev.socketloom;
 import static dev.socketloom.testing.TestSupport.LINE_ECHO;
 import static dev.socketloom.testing.TestSupport.assertInetError;
 import static dev.socketloom.testing.TestSupport.await;
+import static dev.socketloom.testing.TestSupport.awaitCondition;
 import static dev.socketloom.testing.TestSupport.loopback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -97,6 +98,8 @@ class ServerManagementTest {
 
             a.close();
             await(oneLeft, "a's handler to end");
+            // the handler returning and the connection leaving the registry are two steps; the limit counts the latter
+            awaitCondition(() -> server.clientCount() == 1, "a to leave the server's registry");
             Connection fourth = rt.connect("127.0.0.1", server.port(), PATIENT);
             fourth.writeLine("room again");
             assertEquals("room again", fourth.readLine());
