@@ -254,8 +254,11 @@ public final class RuntimeCore implements SocketRuntime {
             for (ListeningServer s : List.copyOf(servers)) {
                 s.terminated();
             }
-            stragglers.addAll(keeper.awaitIdle(deadline));
-            stragglers.addAll(watchdog.stop(deadline));
+            // The keeper and watchdog are the runtime's own threads and always end promptly once told to; they
+            // get the default join deadline even when no connection or server was left to supply one.
+            Duration internal = max(deadline, ConnectOptions.DEFAULTS.joinDeadline());
+            stragglers.addAll(keeper.awaitIdle(internal));
+            stragglers.addAll(watchdog.stop(internal));
             if (!stragglers.isEmpty()) {
                 throw new InetException(InetError.THREAD_NOT_TERMINATED,
                         "the runtime is closed, but some threads ignored their interrupt", null, stragglers);
