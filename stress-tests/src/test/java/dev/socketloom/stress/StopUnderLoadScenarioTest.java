@@ -11,7 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class StopUnderLoadScenarioTest {
     @Test
     void stopLetsFinishingHandlersCompleteForcesTheRestAndDisconnectJoinsAll() throws Exception {
-        StopUnderLoadScenario.Params p = StopUnderLoadScenario.Params.scaled(Scale.of(0.05), Duration.ofSeconds(10));
+        StopUnderLoadScenario.Params p = StopUnderLoadScenario.Params.scaled(Scale.of(0.05),
+                Duration.ofSeconds(Scale.full() ? 30 : 10));
         Report r = Scale.verify(StopUnderLoadScenario.run(p, Progress.NONE));
         assertEquals(p.clients() - p.clients() / 2, r.count("stop: forced"));
         assertEquals(0, r.count("stop: stragglers"));

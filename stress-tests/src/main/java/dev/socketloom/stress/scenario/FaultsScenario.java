@@ -287,7 +287,8 @@ public final class FaultsScenario {
             }
             r.metric("server disconnect with stubborn handlers (ms)", Tasks.millisSince(t0));
             r.check(stuck != null && stuck.error() == InetError.THREAD_NOT_TERMINATED,
-                    "disconnect reported THREAD_NOT_TERMINATED (L6): " + stuck);
+                    "disconnect reported THREAD_NOT_TERMINATED (L6): " + (stuck == null ? "nothing"
+                            : stuck.error() + " naming " + stuck.stragglers().stream().limit(2).toList() + "..."));
             r.checkEquals(k, stuck == null ? 0 : stuck.stragglers().size(), "stragglers named");
             r.checkEquals(0, server.clientCount(), "clients after disconnect (sockets closed anyway)");
             stubbornClients.join();

@@ -36,13 +36,13 @@ public final class Report {
 
     /** Records an input parameter. */
     public synchronized Report parameter(String name, Object value) {
-        parameters.put(name, value);
+        parameters.put(name, value instanceof java.time.Duration d ? d.toString() : value);
         return this;
     }
 
     /** Records a measured value. */
     public synchronized Report metric(String name, Object value) {
-        metrics.put(name, value);
+        metrics.put(name, value instanceof java.time.Duration d ? d.toString() : value);
         return this;
     }
 

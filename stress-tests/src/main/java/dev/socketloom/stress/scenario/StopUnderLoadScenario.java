@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class StopUnderLoadScenario {
     private static final int PRE = 20;
-    private static final int POST = 200;
+    private static final int POST = 20;
 
     /** Parameters: clients (half short, half long) and the grace period of stop. */
     public record Params(int clients, Duration grace) {
