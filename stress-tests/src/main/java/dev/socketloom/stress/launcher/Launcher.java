@@ -11,6 +11,7 @@ import java.util.Arrays;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -21,7 +22,8 @@ import java.util.regex.Pattern;
  * <p>On a JDK 21+ it calls the CLI directly. On an older JDK it looks for a JDK 21+ ({@code $SOCKETLOOM_JAVA},
  * {@code $JAVA_HOME}, the JDKs in {@code ~/.m2/toolchains.xml}, {@code /usr/lib/jvm/*}, {@code /opt/java/*},
  * {@code ~/.sdkman/candidates/java/*}, {@code /Library/Java/JavaVirtualMachines/*}) and runs the same jar with it,
- * passing arguments, standard streams and the exit code through. Without one it fails with a clear message.
+ * passing arguments, standard streams, termination signals and the exit code through (extra JVM options for it:
+ * {@code $SOCKETLOOM_JAVA_OPTS}). Without one it fails with a clear message.
  */
 public final class Launcher {
     private static final int REQUIRED = 21;
@@ -56,11 +58,29 @@ public final class Launcher {
         }
         List<String> command = new ArrayList<String>();
         command.add(java.getPath());
+        String opts = System.getenv("SOCKETLOOM_JAVA_OPTS");
+        if (opts != null && !opts.trim().isEmpty()) {
+            command.addAll(Arrays.asList(opts.trim().split("\\s+")));
+        }
         command.add("-cp");
         command.add(System.getProperty("java.class.path"));
         command.add(CLI);
         command.addAll(Arrays.asList(args));
-        Process child = new ProcessBuilder(command).inheritIO().start();
+        final Process child = new ProcessBuilder(command).inheritIO().start();
+        // SIGTERM/SIGINT to this launcher reach the real CLI too (serve then stops gracefully)
+        Runtime.getRuntime().addShutdownHook(new Thread(new Runnable() {
+            @Override
+            public void run() {
+                if (child.isAlive()) {
+                    child.destroy();
+                    try {
+                        child.waitFor(30, TimeUnit.SECONDS);
+                    } catch (InterruptedException ignored) {
+                        // exiting anyway
+                    }
+                }
+            }
+        }, "socketloom-launcher-forward"));
         int exit;
         while (true) {
             try {
