@@ -16,7 +16,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
@@ -83,26 +88,45 @@ public final class Resources {
      * it, so that it is not mistaken for something a scenario leaked.
      */
     public static Snapshot warmBaseline() {
-        try (ServerSocket ss = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
-            Thread acceptor = Thread.ofVirtual().start(() -> {
-                try (Socket s = ss.accept()) {
-                    s.getOutputStream().write(1);
-                } catch (IOException ignored) {
-                    // the read below fails then
+        // Many sockets whose reads park at once, on virtual threads: the JDK creates its I/O pollers (and their
+        // epoll descriptors) lazily, per poller index, and they stay for the life of the JVM.
+        int n = 64;
+        try (ServerSocket ss = new ServerSocket(0, n, InetAddress.getLoopbackAddress());
+             ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<Integer>> reads = new ArrayList<>();
+            List<Socket> accepted = new ArrayList<>();
+            List<Socket> clients = new ArrayList<>();
+            try {
+                for (int i = 0; i < n; i++) {
+                    Socket c = new Socket();
+                    clients.add(c);
+                    c.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()), 5000);
+                    accepted.add(ss.accept());
+                    reads.add(threads.submit(() -> c.getInputStream().read()));
                 }
-            });
-            try (Socket c = new Socket()) {
-                c.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), ss.getLocalPort()), 5000);
-                if (c.getInputStream().read() != 1) {
-                    throw new IllegalStateException("loopback warm-up failed");
+                for (Socket s : accepted) {
+                    s.getOutputStream().write(1);
+                }
+                for (Future<Integer> r : reads) {
+                    if (r.get(30, TimeUnit.SECONDS) != 1) {
+                        throw new IllegalStateException("loopback warm-up failed");
+                    }
+                }
+            } finally {
+                for (Socket s : accepted) {
+                    s.close();
+                }
+                for (Socket c : clients) {
+                    c.close();
                 }
             }
-            acceptor.join();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("loopback warm-up failed", e);
         }
         snapshot();
         return snapshot();
