@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class ChurnScenarioTest {
+class ChurnScenarioTest extends WarmJdk {
     @Test
     void rapidCyclesExhaustNoPortsAndAbortLeavesNoTimeWait() throws Exception {
         ChurnScenario.Params p = ChurnScenario.Params.scaled(Scale.of(0.02));

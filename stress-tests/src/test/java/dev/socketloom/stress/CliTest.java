@@ -18,7 +18,7 @@ import picocli.CommandLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class CliTest {
+class CliTest extends WarmJdk {
     @Test
     void loadCommandPingPongsAgainstAnEchoServerWithoutErrors() throws Exception {
         try (SocketRuntime rt = SocketRuntime.open()) {

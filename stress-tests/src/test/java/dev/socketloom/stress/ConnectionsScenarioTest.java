@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class ConnectionsScenarioTest {
+class ConnectionsScenarioTest extends WarmJdk {
     @Test
     void serverDisconnectJoinsEveryConnectionOfAClientJvm() throws Exception {
         ConnectionsScenario.Params p = ConnectionsScenario.Params.scaled(Scale.of(0.05));

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class DemoScenarioTest {
+class DemoScenarioTest extends WarmJdk {
     @Test
     void exchangesThenDisconnectsHalfFromEachSideAndTheServerLeavingNothingBehind() throws Exception {
         DemoScenario.Params p = Scale.full() ? DemoScenario.Params.scaled(1.0) : new DemoScenario.Params(100, 20, 64);

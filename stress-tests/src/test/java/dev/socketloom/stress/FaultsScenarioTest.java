@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class FaultsScenarioTest {
+class FaultsScenarioTest extends WarmJdk {
     @Test
     void misbehavingPeersAndHandlersEndAsSpecifiedWhileHealthyClientsSeeNoError() throws Exception {
         FaultsScenario.Params p = FaultsScenario.Params.scaled(Scale.of(0.04),

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-class FdExhaustionScenarioTest {
+class FdExhaustionScenarioTest extends WarmJdk {
     @Test
     void acceptorBacksOffOnEmfileKeepsServingAndRecovers() throws Exception {
         Report r = Scale.verify(FdExhaustionScenario.run(FdExhaustionScenario.Params.scaled(Scale.of(0.02)),

@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-class RealPeersScenarioTest {
+class RealPeersScenarioTest extends WarmJdk {
     @Test
     void ncAndSocatTalkToTheServeCommand() throws Exception {
         List<String> missing = RealPeersScenario.missingTools();

@@ -8,7 +8,7 @@ import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-class StopUnderLoadScenarioTest {
+class StopUnderLoadScenarioTest extends WarmJdk {
     @Test
     void stopLetsFinishingHandlersCompleteForcesTheRestAndDisconnectJoinsAll() throws Exception {
         StopUnderLoadScenario.Params p = StopUnderLoadScenario.Params.scaled(Scale.of(0.05),

@@ -13,9 +13,9 @@ import dev.socketloom.stress.scenario.LoadScenario;
 import dev.socketloom.stress.scenario.Progress;
 import dev.socketloom.stress.scenario.RealPeersScenario;
 import dev.socketloom.stress.scenario.Report;
+import dev.socketloom.stress.scenario.ServeHandlers;
 import dev.socketloom.stress.scenario.StopUnderLoadScenario;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -157,20 +157,7 @@ public final class Main implements Runnable {
             SocketRuntime rt = SocketRuntime.open();
             AtomicReference<Server> self = new AtomicReference<>();
             Server server = rt.startServer(ServerOptions.builder().bindAddress(InetAddress.getByName(bind)).port(port)
-                    .build(), mode == Mode.echo ? c -> {
-                        byte[] buf = new byte[16 * 1024];
-                        int n;
-                        while ((n = c.read(buf, 0, buf.length)) >= 0) {
-                            c.write(buf, 0, n);
-                        }
-                    } : c -> {
-                        String who = String.valueOf(c.remoteAddress());
-                        c.writeLine("welcome " + who + "; " + self.get().clientCount() + " here");
-                        String line;
-                        while ((line = c.readLine()) != null) {
-                            self.get().broadcast((who + ": " + line + "\r\n").getBytes(StandardCharsets.UTF_8));
-                        }
-                    });
+                    .build(), mode == Mode.echo ? ServeHandlers.echo() : ServeHandlers.chat(self::get));
             self.set(server);
             Thread hook = new Thread(() -> {
                 try {
