@@ -182,11 +182,9 @@ public final class SocketConnection implements Connection {
      */
     Thread closeOnce(InetError reason) {
         Thread toJoin;
-        boolean first = false;
         stateLock.lock();
         try {
             if (state != State.CLOSED) {
-                first = true;
                 if (reason != null) {
                     expiredBecause = reason;
                 }
@@ -201,16 +199,15 @@ public final class SocketConnection implements Connection {
                 if (m != null && m != Thread.currentThread()) {
                     m.interrupt();
                 }
+                // still under the lock: a concurrent disconnect that sees CLOSED also sees the registries updated
+                runtime.unregister(this);
+                if (server != null) {
+                    server.unregister(this);
+                }
             }
             toJoin = closedManager;
         } finally {
             stateLock.unlock();
-        }
-        if (first) {
-            runtime.unregister(this);
-            if (server != null) {
-                server.unregister(this);
-            }
         }
         return toJoin;
     }
