@@ -1,0 +1,123 @@
+package dev.socketloom.jmh;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.socketloom.jmh.server.Impl;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the whole suite in one go and writes one result directory:
+ * {@code jmh.json} (JMH {@code -rf json}), {@code footprint.json}, {@code meta.json} (commit, JDK, cores, date,
+ * profile) and the charts and tables of {@link Report}.
+ *
+ * <pre>
+ * java -cp jmh/target/benchmarks.jar dev.socketloom.jmh.Suite quick|full [resultsRoot, default jmh/results]
+ * </pre>
+ * <ul>
+ *   <li>{@code quick}: every benchmark and parameter, 1 warm-up and 2 measurement iterations of 1 s (single-shot
+ *   disconnect: 1 + 3), one fork; about ten minutes on 2 cores;</li>
+ *   <li>{@code full}: the annotations' settings (3 x 5 s warm-up, 5 x 5 s measurement; disconnect 3 + 10).</li>
+ * </ul>
+ */
+public final class Suite {
+
+    private Suite() {
+    }
+
+    public static void main(String[] args) throws IOException, RunnerException {
+        if (args.length < 1 || args.length > 2 || !(args[0].equals("quick") || args[0].equals("full"))) {
+            System.err.println("usage: Suite quick|full [resultsRoot, default jmh/results]");
+            System.exit(2);
+        }
+        String profile = args[0];
+        Path root = Path.of(args.length == 2 ? args[1] : "jmh/results");
+        Instant now = Instant.now();
+        Path dir = root.resolve(profile + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmm'Z'")
+                .withZone(ZoneOffset.UTC).format(now));
+        Files.createDirectories(dir);
+        writeMeta(dir.resolve("meta.json"), profile, now);
+
+        ChainedOptionsBuilder options = new OptionsBuilder()
+                .include(EchoBenchmark.class.getName())
+                .include(ConnectCycleBenchmark.class.getName())
+                .include(ServerDisconnectBenchmark.class.getName())
+                .resultFormat(ResultFormatType.JSON)
+                .result(dir.resolve("jmh.json").toString());
+        if (profile.equals("quick")) {
+            options = options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(2).measurementTime(TimeValue.seconds(1));
+            // single-shot iterations ignore the time settings; fewer of them
+            new Runner(options.exclude(ServerDisconnectBenchmark.class.getName()).build()).run();
+            new Runner(new OptionsBuilder().include(ServerDisconnectBenchmark.class.getName())
+                    .warmupIterations(1).measurementIterations(3)
+                    .resultFormat(ResultFormatType.JSON)
+                    .result(dir.resolve("jmh-disconnect.json").toString()).build()).run();
+        } else {
+            new Runner(options.build()).run();
+        }
+        List<Footprint.Result> footprint = Footprint.measure(List.of(Impl.values()), 10_000);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve("footprint.json").toFile(), footprint);
+        Report.generate(dir);
+        System.out.println("results, charts and tables in " + dir);
+    }
+
+    private static void writeMeta(Path file, String profile, Instant now) throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("profile", profile);
+        meta.put("date", now.toString());
+        meta.put("commit", git("rev-parse", "HEAD") + (git("status", "--porcelain").isEmpty() ? "" : "-dirty"));
+        meta.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.version"));
+        meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        meta.put("cores", Runtime.getRuntime().availableProcessors());
+        meta.put("cpu", cpuModel());
+        meta.put("serverJvmArgs", System.getProperty("socketloom.jmh.serverJvmArgs", ServerProcess.DEFAULT_JVM_ARGS));
+        meta.put("serverCpus", System.getProperty("socketloom.jmh.serverCpus", "all"));
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), meta);
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String git(String... args) {
+        try {
+            Process p = new ProcessBuilder(concat("git", args)).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+}
