@@ -53,7 +53,11 @@ public final class ServerProcess implements AutoCloseable {
             try {
                 String line;
                 while ((line = r.readLine()) != null) {
-                    replies.add(line);
+                    if (line.startsWith("ok") || line.startsWith("error")) {
+                        replies.add(line);
+                    } else {
+                        System.err.println("[server] " + line); // JVM output such as -Xlog or JFR start messages
+                    }
                 }
             } catch (IOException e) {
                 // process gone: the pending command reports it

@@ -30,9 +30,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp jmh/target/benchmarks.jar dev.socketloom.jmh.Suite quick|full [resultsRoot, default jmh/results]
  * </pre>
  * <ul>
- *   <li>{@code quick}: every benchmark and parameter, 1 warm-up and 2 measurement iterations of 1 s (single-shot
- *   disconnect: 1 + 3), one fork; about ten minutes on 2 cores;</li>
- *   <li>{@code full}: the annotations' settings (3 x 5 s warm-up, 5 x 5 s measurement; disconnect 3 + 10).</li>
+ *   <li>{@code quick}: interleaved echo (1, 100, 1 000 connections; 64 B and 4 KiB), sequential echo at 10 000
+ *   connections, connect cycles, server disconnect (100, 1 000, 10 000) and footprint; 1 warm-up and 2 measurement
+ *   iterations of 1 s (single-shot disconnect: 1 + 3), one fork;</li>
+ *   <li>{@code full}: every benchmark and parameter (sequential echo at all four sizes too) with the annotations'
+ *   settings (3 x 5 s warm-up, 5 x 5 s measurement; disconnect 3 + 10).</li>
  * </ul>
  */
 public final class Suite {
@@ -53,29 +55,38 @@ public final class Suite {
         Files.createDirectories(dir);
         writeMeta(dir.resolve("meta.json"), profile, now);
 
-        ChainedOptionsBuilder options = new OptionsBuilder()
-                .include(EchoBenchmark.class.getName())
-                .include(ConnectCycleBenchmark.class.getName())
-                .include(ServerDisconnectBenchmark.class.getName())
-                .resultFormat(ResultFormatType.JSON)
-                .result(dir.resolve("jmh.json").toString());
         if (profile.equals("quick")) {
-            options = options.warmupIterations(1).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(2).measurementTime(TimeValue.seconds(1));
-            // single-shot iterations ignore the time settings; fewer of them
-            new Runner(options.exclude(ServerDisconnectBenchmark.class.getName()).build()).run();
-            new Runner(new OptionsBuilder().include(ServerDisconnectBenchmark.class.getName())
-                    .warmupIterations(1).measurementIterations(3)
-                    .resultFormat(ResultFormatType.JSON)
-                    .result(dir.resolve("jmh-disconnect.json").toString()).build()).run();
+            TimeValue second = TimeValue.seconds(1);
+            run(new OptionsBuilder().include(InterleavedEchoBenchmark.class.getName())
+                    .include(ConnectCycleBenchmark.class.getName())
+                    .warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second), dir,
+                    "jmh-interleaved-connect.json");
+            // interleaved stops at 1 000 connections (fd limit); 10 000 runs one implementation at a time
+            run(new OptionsBuilder().include(EchoBenchmark.class.getName()).param("connections", "10000")
+                    .warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second), dir,
+                    "jmh-echo.json");
+            // single-shot iterations ignore the time settings
+            run(new OptionsBuilder().include(ServerDisconnectBenchmark.class.getName())
+                    .warmupIterations(1).measurementIterations(3), dir, "jmh-disconnect.json");
         } else {
-            new Runner(options.build()).run();
+            run(new OptionsBuilder().include(InterleavedEchoBenchmark.class.getName())
+                    .include(EchoBenchmark.class.getName())
+                    .include(ConnectCycleBenchmark.class.getName())
+                    .include(ServerDisconnectBenchmark.class.getName()), dir, "jmh.json");
         }
         List<Footprint.Result> footprint = Footprint.measure(List.of(Impl.values()), 10_000);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve("footprint.json").toFile(), footprint);
+        Map<String, Object> meta = new ObjectMapper().readValue(dir.resolve("meta.json").toFile(), Map.class);
+        meta.put("loadAverageAtEnd", loadAverage());
+        meta.put("end", Instant.now().toString());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("meta.json").toFile(), meta);
         Report.generate(dir);
         System.out.println("results, charts and tables in " + dir);
+    }
+
+    private static void run(ChainedOptionsBuilder options, Path dir, String file) throws RunnerException {
+        new Runner(options.resultFormat(ResultFormatType.JSON).result(dir.resolve(file).toString()).build()).run();
     }
 
     private static void writeMeta(Path file, String profile, Instant now) throws IOException {
@@ -87,9 +98,19 @@ public final class Suite {
         meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         meta.put("cores", Runtime.getRuntime().availableProcessors());
         meta.put("cpu", cpuModel());
+        meta.put("loadAverageAtStart", loadAverage());
         meta.put("serverJvmArgs", System.getProperty("socketloom.jmh.serverJvmArgs", ServerProcess.DEFAULT_JVM_ARGS));
         meta.put("serverCpus", System.getProperty("socketloom.jmh.serverCpus", "all"));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), meta);
+    }
+
+    /** The machine is shared: the load average says how much else was running. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {
