@@ -93,7 +93,9 @@ public final class Suite {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("profile", profile);
         meta.put("date", now.toString());
-        meta.put("commit", git("rev-parse", "HEAD") + (git("status", "--porcelain").isEmpty() ? "" : "-dirty"));
+        // untracked files (such as this result directory) do not make the build dirty
+        boolean dirty = !git("status", "--porcelain", "--untracked-files=no").isEmpty();
+        meta.put("commit", git("rev-parse", "HEAD") + (dirty ? "-dirty" : ""));
         meta.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.version"));
         meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         meta.put("cores", Runtime.getRuntime().availableProcessors());

@@ -38,9 +38,14 @@ final class ThreadPerConnectionEcho implements EchoServer {
             Socket s;
             try {
                 s = listener.accept();
-                s.setTcpNoDelay(true);
             } catch (IOException e) {
                 continue; // closed listener ends the loop; anything else: keep accepting
+            }
+            try {
+                s.setTcpNoDelay(true);
+            } catch (IOException e) {
+                closeQuietly(s); // the peer is already gone
+                continue;
             }
             Thread t = threads.unstarted(() -> serve(s));
             clients.put(s, t);
@@ -61,6 +66,14 @@ final class ThreadPerConnectionEcho implements EchoServer {
             // reset or closed by disconnect(): this connection is over
         } finally {
             clients.remove(s);
+        }
+    }
+
+    private static void closeQuietly(Socket s) {
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // nothing left to release
         }
     }
 
