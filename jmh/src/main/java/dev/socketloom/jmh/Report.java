@@ -141,7 +141,7 @@ public final class Report {
 
     private void charts(Path dir) throws IOException {
         for (var bySize : echo.entrySet()) {
-            CategoryChart c = chart("Echo " + bySize.getKey() + " B: round trips/s (higher is better)",
+            CategoryChart c = chart("Echo " + bySize.getKey() + " B, sequential: round trips/s (higher is better)",
                     "concurrent connections", "round trips/s");
             addSeries(c, bySize.getValue(), v -> v[0]);
             save(c, dir.resolve("echo-" + bySize.getKey() + "B.png"));
@@ -217,7 +217,8 @@ public final class Report {
                     .append(m.path("cpu").asText()).append("), ").append(m.path("date").asText()).append(".\n\n");
         }
         for (var bySize : echo.entrySet()) {
-            md.append("### Echo ").append(bySize.getKey()).append(" B — round trips/s\n\n| connections |");
+            md.append("### Echo ").append(bySize.getKey())
+                    .append(" B, sequential (one implementation per trial) — round trips/s\n\n| connections |");
             IMPLS.forEach(i -> md.append(' ').append(i).append(" |"));
             md.append(" SocketLoom / raw VT | SocketLoom / Netty epoll |\n|---:|");
             IMPLS.forEach(i -> md.append("---:|"));

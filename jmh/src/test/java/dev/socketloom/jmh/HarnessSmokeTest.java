@@ -67,6 +67,6 @@ class HarnessSmokeTest {
         assertThat(dir.resolve("echo-64B.png")).isNotEmptyFile();
         assertThat(dir.resolve("disconnect.png")).isNotEmptyFile();
         assertThat(Files.readString(dir.resolve("summary.md")))
-                .contains("### Echo 64 B", "| 10 |", "### Server disconnect", "| 100 |");
+                .contains("### Echo 64 B, sequential", "| 10 |", "### Server disconnect", "| 100 |");
     }
 }
