@@ -362,14 +362,25 @@ public final class Report {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    /** For tests: the implementations with an echo result at {@code size} and {@code connections}. */
+    /** For tests: the implementations with a sequential echo result at {@code size} and {@code connections}. */
     static TreeSet<String> echoImpls(Path dir, int size, int connections) throws IOException {
+        Report r = read(dir);
+        return new TreeSet<>(r.echo.getOrDefault(size, Map.of()).getOrDefault(connections, Map.of()).keySet());
+    }
+
+    /** For tests: interleaved round trips/s per implementation at {@code size} and {@code connections}. */
+    static Map<String, Double> interleavedRates(Path dir, int size, int connections) throws IOException {
+        Report r = read(dir);
+        return r.interleaved.getOrDefault(size, Map.of()).getOrDefault(connections, Map.of());
+    }
+
+    private static Report read(Path dir) throws IOException {
         Report r = new Report();
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.getFileName().toString().matches("jmh.*\\.json")).toList()) {
                 r.readJmh(JSON.readTree(f.toFile()));
             }
         }
-        return new TreeSet<>(r.echo.getOrDefault(size, Map.of()).getOrDefault(connections, Map.of()).keySet());
+        return r;
     }
 }

@@ -21,7 +21,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Proves the harness works end to end in a few seconds: one short echo iteration against every implementation
- * (each in its own server JVM), one server disconnect, then the report. Speed is not asserted; that every
+ * (each in its own server JVM), sequential and interleaved, one server disconnect, then the report. Speed is not asserted; that every
  * implementation produced a real, positive measurement is.
  */
 class HarnessSmokeTest {
@@ -62,7 +62,22 @@ class HarnessSmokeTest {
         assertThat(disconnect).singleElement()
                 .satisfies(r -> assertThat(r.getPrimaryResult().getScore()).isPositive().isFinite());
 
+        new Runner(new OptionsBuilder()
+                .include(InterleavedEchoBenchmark.class.getName())
+                .param("connections", "1")
+                .param("size", "64")
+                .forks(0)
+                .warmupIterations(0)
+                .measurementIterations(1)
+                .measurementTime(TimeValue.milliseconds(300))
+                .resultFormat(ResultFormatType.JSON)
+                .result(dir.resolve("jmh-interleaved.json").toString())
+                .build()).run();
+
         Report.generate(dir);
+        assertThat(Report.interleavedRates(dir, 64, 1)).containsOnlyKeys(impls)
+                .allSatisfy((impl, rate) -> assertThat(rate).as(impl + " round trips/s").isPositive().isFinite());
+        assertThat(dir.resolve("interleaved-64B.png")).isNotEmptyFile();
         assertThat(Report.echoImpls(dir, 64, 10)).isEqualTo(new TreeSet<>(byImpl.keySet()));
         assertThat(dir.resolve("echo-64B.png")).isNotEmptyFile();
         assertThat(dir.resolve("disconnect.png")).isNotEmptyFile();
