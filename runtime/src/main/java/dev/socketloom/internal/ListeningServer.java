@@ -291,7 +291,14 @@ final class ListeningServer implements Server {
         } catch (Throwable t) {
             if (!(c.isClosedState() && t instanceof InetException)) {
                 handlerFailures.increment();
-                LOG.log(System.Logger.Level.WARNING, "handler for " + c.remoteAddress() + " failed", t);
+                if (t instanceof InetException ie && ie.error() == InetError.CONNECTION_RESET) {
+                    // a peer that resets is routine for a server (every abortive client close): a WARNING with a
+                    // stack trace per client cost more than the whole connection (see docs/benchmarks.md)
+                    LOG.log(System.Logger.Level.DEBUG, "handler for {0} ended: connection reset by the peer",
+                            c.remoteAddress());
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "handler for " + c.remoteAddress() + " failed", t);
+                }
             }
         } finally {
             c.closeOnce(null);
