@@ -293,7 +293,7 @@ final class ListeningServer implements Server {
                 handlerFailures.increment();
                 if (t instanceof InetException ie && ie.error() == InetError.CONNECTION_RESET) {
                     // a peer that resets is routine for a server (every abortive client close): a WARNING with a
-                    // stack trace per client cost more than the whole connection (see docs/benchmarks.md)
+                    // stack trace per client cost more than the whole connection (see README, Benchmarks)
                     LOG.log(System.Logger.Level.DEBUG, "handler for {0} ended: connection reset by the peer",
                             c.remoteAddress());
                 } else {
