@@ -25,18 +25,18 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Threads (platform and virtual, from the JVM's JSON thread dump) and open file descriptors
+ * Threads (platform and virtual, from the JDK's root thread container) and open file descriptors
  * ({@code /proc/self/fd}) of this process: how scenarios prove L9 ("thread and fd counts return to where they
- * were"). JDK infrastructure threads that come and go on their own (carriers, pollers, ...) and jar files opened
- * lazily by the class loader are not counted.
+ * were"). JDK infrastructure threads that come and go on their own (carriers, pollers, ...) and files the JDK
+ * opens lazily and keeps (jars, entropy devices, poller epoll fds) are not counted.
  */
 public final class Resources {
     private static final List<String> INFRASTRUCTURE = List.of(
             "ForkJoinPool", "Read-Poller", "Write-Poller", "VirtualThread-unparker", "Common-Cleaner",
             "Attach Listener", "process reaper", "JFR", "surefire", "Notification Thread", "Signal Dispatcher",
             "Reference Handler", "Finalizer", "InnocuousThread", "junit-", "Cleaner", "C1 ", "C2 ", "Sweeper",
-            "Monitor Deflation", "Service Thread", "MemoryPoolMXBean", "Timer-", "Poller", "JDWP", "ProgressBar",
-            "DestroyJavaVM");
+            "Monitor Deflation", "Service Thread", "MemoryPoolMXBean", "Timer-", "Poller", "MasterPoller", "SubPoller",
+            "JDWP", "ProgressBar", "DestroyJavaVM");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private Resources() {
@@ -203,6 +203,15 @@ public final class Resources {
         }
     }
 
+    /**
+     * Files the JDK opens lazily once and keeps for the JVM's life: jars, the entropy devices (first temp file or
+     * SecureRandom), the I/O pollers' epoll descriptors, and our own {@code /proc/self/fd} listing.
+     */
+    private static boolean isJdkFile(String target) {
+        return target.endsWith(".jar") || target.endsWith("/fd") || target.equals("/dev/random")
+                || target.equals("/dev/urandom") || target.equals("anon_inode:[eventpoll]");
+    }
+
     private static boolean isInfrastructure(String name) {
         for (String prefix : INFRASTRUCTURE) {
             if (name.startsWith(prefix)) {
@@ -222,7 +231,7 @@ public final class Resources {
                 } catch (IOException gone) {
                     continue; // the directory stream's own descriptor, or closed meanwhile
                 }
-                if (!target.endsWith(".jar") && !target.endsWith("/fd")) {
+                if (!isJdkFile(target)) {
                     fds.put(Integer.parseInt(p.getFileName().toString()), target);
                 }
             }
