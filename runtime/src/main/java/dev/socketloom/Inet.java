@@ -6,6 +6,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
@@ -131,6 +132,29 @@ public final class Inet {
     public static String getErrorString(int code) {
         InetError e = InetError.fromCode(code);
         return e == null ? "Unknown error " + code : e.description();
+    }
+
+    /** One facade call: its value on success, {@code onError} with the last error set on failure; never throws. */
+    @FunctionalInterface
+    private interface Call<T> {
+        T run() throws InetException;
+    }
+
+    private static <T> T call(Call<T> body, T onError) {
+        try {
+            return ok(body.run());
+        } catch (InetException e) {
+            return fail(e, onError);
+        }
+    }
+
+    /** Validates a (buffer, length) pair of the C API; returns the length. */
+    private static int checkLength(byte[] buf, int len) throws InetException {
+        if (buf == null || len < 0 || len > buf.length) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "length " + len + " does not fit a buffer of "
+                    + (buf == null ? "null" : buf.length + " bytes"));
+        }
+        return len;
     }
 
     private static <T> T ok(T value) {
@@ -395,93 +419,56 @@ public final class Inet {
 
     /** Suspends accepting (InetServerSuspend); returns 0 or {@link #INET_ERROR}. */
     public static int serverSuspend(int handle) {
-        try {
+        return call(() -> {
             server(handle).suspend();
-            return ok(0);
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+            return 0;
+        }, INET_ERROR);
     }
 
     /** Resumes accepting (InetServerResume); returns 0 or {@link #INET_ERROR}. */
     public static int serverResume(int handle) {
-        try {
+        return call(() -> {
             server(handle).resume();
-            return ok(0);
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+            return 0;
+        }, INET_ERROR);
     }
 
     /** Changes accept limits (InetServerThrottle); returns 0 or {@link #INET_ERROR}. */
     public static int serverThrottle(int handle, int maxClients, int maxClientsPerAddress, int minIntervalMs) {
-        try {
+        return call(() -> {
             if (minIntervalMs < 0) {
                 throw new InetException(InetError.INVALID_ARGUMENT, "interval must not be negative");
             }
             server(handle).throttle(maxClients, maxClientsPerAddress, Duration.ofMillis(minIntervalMs));
-            return ok(0);
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+            return 0;
+        }, INET_ERROR);
     }
 
     /** Sends {@code len} bytes to every client (InetServerBroadcast); returns the number of clients reached. */
     public static int serverBroadcast(int handle, byte[] buf, int len) {
-        try {
-            Objects.checkFromIndexSize(0, len, buf.length);
-            return ok(server(handle).broadcast(java.util.Arrays.copyOf(buf, len)));
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        } catch (RuntimeException e) {
-            return fail(InetError.INVALID_ARGUMENT, INET_ERROR);
-        }
+        return call(() -> server(handle).broadcast(Arrays.copyOf(buf, checkLength(buf, len))), INET_ERROR);
     }
 
     /** The server's local port, or {@link #INET_ERROR}. */
     public static int serverPort(int handle) {
-        try {
-            return ok(server(handle).port());
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+        return call(() -> server(handle).port(), INET_ERROR);
     }
 
     /** The server's number of connected clients, or {@link #INET_ERROR}. */
     public static int serverClientCount(int handle) {
-        try {
-            return ok(server(handle).clientCount());
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+        return call(() -> server(handle).clientCount(), INET_ERROR);
     }
 
     // ------------------------------------------------------------------ I/O
 
     /** Reads up to {@code len} bytes (InetRead); returns the count, 0 at end of stream, or {@link #INET_ERROR}. */
     public static int read(int handle, byte[] buf, int len) {
-        try {
-            Objects.checkFromIndexSize(0, len, buf.length);
-            int n = connection(handle).read(buf, 0, len);
-            return ok(Math.max(n, 0));
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        } catch (RuntimeException e) {
-            return fail(InetError.INVALID_ARGUMENT, INET_ERROR);
-        }
+        return call(() -> Math.max(0, connection(handle).read(buf, 0, checkLength(buf, len))), INET_ERROR);
     }
 
     /** Copies up to {@code len} received bytes without consuming them (InetPeek); like {@link #read}. */
     public static int peek(int handle, byte[] buf, int len) {
-        try {
-            Objects.checkFromIndexSize(0, len, buf.length);
-            int n = connection(handle).peek(buf, 0, len);
-            return ok(Math.max(n, 0));
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        } catch (RuntimeException e) {
-            return fail(InetError.INVALID_ARGUMENT, INET_ERROR);
-        }
+        return call(() -> Math.max(0, connection(handle).peek(buf, 0, checkLength(buf, len))), INET_ERROR);
     }
 
     /**
@@ -489,46 +476,31 @@ public final class Inet {
      * error set.
      */
     public static String readLine(int handle) {
-        try {
-            return ok(connection(handle).readLine());
-        } catch (InetException e) {
-            return fail(e, null);
-        }
+        return call(() -> connection(handle).readLine(), null);
     }
 
     /** Writes {@code len} bytes (InetWrite); returns {@code len} or {@link #INET_ERROR}. */
     public static int write(int handle, byte[] buf, int len) {
-        try {
-            Objects.checkFromIndexSize(0, len, buf.length);
-            connection(handle).write(buf, 0, len);
-            return ok(len);
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        } catch (RuntimeException e) {
-            return fail(InetError.INVALID_ARGUMENT, INET_ERROR);
-        }
+        return call(() -> {
+            connection(handle).write(buf, 0, checkLength(buf, len));
+            return len;
+        }, INET_ERROR);
     }
 
     /** Writes a line plus CRLF (InetWriteLine); returns the bytes written or {@link #INET_ERROR}. */
     public static int writeLine(int handle, String line) {
-        try {
+        return call(() -> {
             if (line == null) {
                 throw new InetException(InetError.INVALID_ARGUMENT, "line must not be null");
             }
             connection(handle).writeLine(line);
-            return ok(line.getBytes(StandardCharsets.UTF_8).length + 2);
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+            return line.getBytes(StandardCharsets.UTF_8).length + 2;
+        }, INET_ERROR);
     }
 
     /** Whether the handle names an open connection (InetIsConnected). */
     public static boolean isConnected(int handle) {
-        try {
-            return ok(connection(handle).isConnected());
-        } catch (InetException e) {
-            return fail(e, false);
-        }
+        return call(() -> connection(handle).isConnected(), false);
     }
 
     /**
@@ -536,14 +508,12 @@ public final class Inet {
      * a read then returns at once.
      */
     public static boolean isReadable(int handle, int timeoutMs) {
-        try {
+        return call(() -> {
             if (timeoutMs < 0) {
                 throw new InetException(InetError.INVALID_ARGUMENT, "timeout must not be negative");
             }
-            return ok(InternalAccess.awaitReadable(connection(handle), Duration.ofMillis(timeoutMs)));
-        } catch (InetException e) {
-            return fail(e, false);
-        }
+            return InternalAccess.awaitReadable(connection(handle), Duration.ofMillis(timeoutMs));
+        }, false);
     }
 
     /**
@@ -551,21 +521,12 @@ public final class Inet {
      * sockets cannot report free send-buffer space; a write blocks (bounded by the write timeout) when it is full.
      */
     public static boolean isWritable(int handle) {
-        try {
-            Connection c = connection(handle);
-            return ok(c.isConnected());
-        } catch (InetException e) {
-            return fail(e, false);
-        }
+        return call(() -> connection(handle).isConnected(), false);
     }
 
     /** Bytes readable without blocking, or {@link #INET_ERROR}. */
     public static int available(int handle) {
-        try {
-            return ok(connection(handle).available());
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+        return call(() -> connection(handle).available(), INET_ERROR);
     }
 
     // ------------------------------------------------------------------ events and disconnect
@@ -575,25 +536,21 @@ public final class Inet {
      * thread (InetEnableEvents). Returns 0 or {@link #INET_ERROR}.
      */
     public static int enableEvents(int handle, int eventMask, InetEventProc proc) {
-        try {
+        return call(() -> {
             if (proc == null) {
                 throw new InetException(InetError.INVALID_ARGUMENT, "proc must not be null");
             }
             connection(handle).enableEvents(adapt(new int[] {handle}, proc), events(eventMask));
-            return ok(0);
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+            return 0;
+        }, INET_ERROR);
     }
 
     /** Stops event delivery (InetDisableEvents); when it returns no callback runs (L4). Returns 0 or error. */
     public static int disableEvents(int handle) {
-        try {
+        return call(() -> {
             connection(handle).disableEvents();
-            return ok(0);
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+            return 0;
+        }, INET_ERROR);
     }
 
     /**

@@ -38,7 +38,10 @@ public interface Server extends AutoCloseable {
     /** Whether the server is accepting (running and not suspended). */
     boolean isAccepting();
 
-    /** Whether the server is still running (not yet disconnected or stopped). */
+    /**
+     * Whether the server is still running. Turns false during {@code disconnect()} or {@code stop()} once the
+     * listening socket is closed and the acceptor has ended, so from then on new connections are refused.
+     */
     boolean isRunning();
 
     /**

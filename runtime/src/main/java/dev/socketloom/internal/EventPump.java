@@ -144,9 +144,9 @@ final class EventPump implements Runnable {
                     return;
                 }
                 case NONE -> {
+                    long idleFor = idle.isZero() ? 0 : conn.idleNanos(System.nanoTime());
                     long last = conn.lastActivityNanos();
-                    if (!idle.isZero() && last != timeoutReportedFor
-                            && System.nanoTime() - last >= idle.toNanos()) {
+                    if (!idle.isZero() && last != timeoutReportedFor && idleFor >= idle.toNanos()) {
                         timeoutReportedFor = last;
                         if (!fire(Event.TIMEOUT, Errors.of(InetError.TIMEOUT,
                                 "no activity on " + conn.remoteAddress() + " for " + idle))) {

@@ -54,6 +54,8 @@ final class ListeningServer implements Server {
     private final Condition changed = lock.newCondition();
     private final CountDownLatch shutdownStarted = new CountDownLatch(1);
     private volatile boolean running = true;
+    /** Set once the listener is closed and the acceptor joined: new connections are refused from then on. */
+    private volatile boolean listenerReleased;
     private volatile boolean suspended;
     private volatile boolean stopWaiting;
     /** Set by stop(grace) while handlers may still finish on their own; each that does is counted as graceful. */
@@ -289,7 +291,14 @@ final class ListeningServer implements Server {
         } catch (Throwable t) {
             if (!(c.isClosedState() && t instanceof InetException)) {
                 handlerFailures.increment();
-                LOG.log(System.Logger.Level.WARNING, "handler for " + c.remoteAddress() + " failed", t);
+                if (t instanceof InetException ie && ie.error() == InetError.CONNECTION_RESET) {
+                    // a peer that resets is routine for a server (every abortive client close): a WARNING with a
+                    // stack trace per client cost more than the whole connection (see README, Benchmarks)
+                    LOG.log(System.Logger.Level.DEBUG, "handler for {0} ended: connection reset by the peer",
+                            c.remoteAddress());
+                } else {
+                    LOG.log(System.Logger.Level.WARNING, "handler for " + c.remoteAddress() + " failed", t);
+                }
             }
         } finally {
             c.closeOnce(null);
@@ -346,7 +355,11 @@ final class ListeningServer implements Server {
         List<Thread> join = new ArrayList<>(2);
         join.add(a);
         join.add(keeperThread);
-        return Joiner.joinAll(join, options.joinDeadline());
+        List<String> stragglers = Joiner.joinAll(join, options.joinDeadline());
+        // The JDK defers the real close of a socket until the thread blocked in accept() has left it, so only now is
+        // the port certainly no longer listening.
+        listenerReleased = true;
+        return stragglers;
     }
 
     /**
@@ -556,12 +569,12 @@ final class ListeningServer implements Server {
 
     @Override
     public boolean isAccepting() {
-        return running && !suspended;
+        return running && !suspended && !listenerReleased;
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return !listenerReleased;
     }
 
     @Override

@@ -28,7 +28,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * never across reads, writes or joins. Reads hold {@link #readLock}, writes {@link #writeLock}.
  */
 public final class SocketConnection implements Connection {
-    private static final int INITIAL_BUFFER = 2048;
+    /** Small, so an idle connection costs little; grows while reads keep filling it (see {@link #fill()}). */
+    private static final int INITIAL_BUFFER = 512;
+    /** Largest size adaptive growth reaches; readLine may grow further, up to the maximum line length. */
+    private static final int STREAMING_BUFFER = 16 * 1024;
     private static final byte[] CRLF = {'\r', '\n'};
 
     private enum State { CONNECTING, OPEN, CLOSED }
@@ -64,7 +67,19 @@ public final class SocketConnection implements Connection {
     private volatile boolean outputShutdown;
     /** Why the runtime closed this connection on its own (TIMEOUT for write/idle expiry), or null. */
     private volatile InetError expiredBecause;
+    /** Which deadline expired, for error messages; written before {@link #expiredBecause}. */
+    private volatile String expiry = "timeout";
+    /*
+     * Activity is counted, not timed: reads and writes bump a counter (under their locks), and the clock is read only
+     * when someone asks how idle the connection is (the watchdog, the event pump, idleTime()). That keeps
+     * System.nanoTime() - a system call on some VMs - off the read and write paths.
+     */
+    private volatile long readOps;
+    private volatile long writeOps;
+    private long seenOps; // racy by design: a lost update only re-reads the clock
     private volatile long lastActivityNanos = System.nanoTime();
+    private final boolean timedWrites;
+    private boolean growBuffer; // guarded by readLock
     /** nanoTime when the current write started, 0 when no write is in progress. */
     private volatile long writeStartedNanos;
 
@@ -80,6 +95,7 @@ public final class SocketConnection implements Connection {
         this.remote = remote;
         this.threadName = threadName;
         this.state = State.CONNECTING;
+        this.timedWrites = !options.writeTimeout().isZero();
     }
 
     // ------------------------------------------------------------------ lifecycle plumbing (package-private)
@@ -182,11 +198,9 @@ public final class SocketConnection implements Connection {
      */
     Thread closeOnce(InetError reason) {
         Thread toJoin;
-        boolean first = false;
         stateLock.lock();
         try {
             if (state != State.CLOSED) {
-                first = true;
                 if (reason != null) {
                     expiredBecause = reason;
                 }
@@ -201,16 +215,15 @@ public final class SocketConnection implements Connection {
                 if (m != null && m != Thread.currentThread()) {
                     m.interrupt();
                 }
+                // still under the lock: a concurrent disconnect that sees CLOSED also sees the registries updated
+                runtime.unregister(this);
+                if (server != null) {
+                    server.unregister(this);
+                }
             }
             toJoin = closedManager;
         } finally {
             stateLock.unlock();
-        }
-        if (first) {
-            runtime.unregister(this);
-            if (server != null) {
-                server.unregister(this);
-            }
         }
         return toJoin;
     }
@@ -253,12 +266,14 @@ public final class SocketConnection implements Connection {
         }
         long ws = writeStartedNanos;
         Duration wt = options.writeTimeout();
-        if (ws != 0 && !wt.isZero() && now - ws >= wt.toNanos()) {
+        if (ws != 0 && timedWrites && now - ws >= wt.toNanos()) {
+            expiry = "write timeout " + wt;
             closeOnce(InetError.TIMEOUT);
             return;
         }
         Duration it = options.idleTimeout();
-        if (!it.isZero() && events == null && now - lastActivityNanos >= it.toNanos()) {
+        if (!it.isZero() && events == null && idleNanos(now) >= it.toNanos()) {
+            expiry = "idle timeout " + it;
             closeOnce(InetError.TIMEOUT);
         }
     }
@@ -267,6 +282,17 @@ public final class SocketConnection implements Connection {
         return !options.writeTimeout().isZero() || !options.idleTimeout().isZero();
     }
 
+    /** Nanoseconds since the last read or write was noticed, as of {@code now}. */
+    long idleNanos(long now) {
+        long ops = readOps + writeOps;
+        if (ops != seenOps) {
+            seenOps = ops;
+            lastActivityNanos = now;
+        }
+        return Math.max(0, now - lastActivityNanos);
+    }
+
+    /** When activity was last noticed (after {@link #idleNanos}); identifies one idle period. */
     long lastActivityNanos() {
         return lastActivityNanos;
     }
@@ -291,8 +317,7 @@ public final class SocketConnection implements Connection {
     }
 
     private String describeExpiry() {
-        return writeStartedNanos != 0 ? "write timeout " + options.writeTimeout()
-                : "idle timeout " + options.idleTimeout();
+        return expiry;
     }
 
     /** Translates an I/O failure, preferring what we know about our own state. */
@@ -329,6 +354,11 @@ public final class SocketConnection implements Connection {
         if (pos == lim) {
             pos = 0;
             lim = 0;
+            if (growBuffer) { // the last read filled the buffer: the peer streams, so read more per system call
+                growBuffer = false;
+                b = new byte[Math.min(STREAMING_BUFFER, b.length * 2)];
+                buf = b;
+            }
         } else if (lim == b.length) {
             if (pos > 0) {
                 System.arraycopy(b, pos, b, 0, lim - pos);
@@ -339,13 +369,15 @@ public final class SocketConnection implements Connection {
                 buf = b;
             }
         }
-        int n = rawIn.read(b, lim, b.length - lim);
+        int space = b.length - lim;
+        int n = rawIn.read(b, lim, space);
         if (n < 0) {
             eof = true;
             return -1;
         }
         lim += n;
-        lastActivityNanos = System.nanoTime();
+        readOps++;
+        growBuffer = n == space && b.length < STREAMING_BUFFER;
         return n;
     }
 
@@ -370,13 +402,13 @@ public final class SocketConnection implements Connection {
                 if (eof) {
                     return -1;
                 }
-                if (len >= INITIAL_BUFFER) {
+                if (len >= (buf == null ? INITIAL_BUFFER : buf.length)) {
                     // large reads bypass the buffer: no extra copy
                     int n = rawIn.read(b, off, len);
                     if (n < 0) {
                         eof = true;
                     } else {
-                        lastActivityNanos = System.nanoTime();
+                        readOps++;
                         consumed += n;
                     }
                     return n;
@@ -522,15 +554,18 @@ public final class SocketConnection implements Connection {
         if (len == 0) {
             return;
         }
-        writeStartedNanos = System.nanoTime();
+        if (timedWrites) {
+            writeStartedNanos = System.nanoTime();
+        }
         try {
             rawOut.write(b, off, len);
-            writeStartedNanos = 0;
-            lastActivityNanos = System.nanoTime();
+            writeOps++;
         } catch (IOException e) {
-            InetException failure = failure(e, "write");
-            writeStartedNanos = 0;
-            throw failure;
+            throw failure(e, "write");
+        } finally {
+            if (timedWrites) {
+                writeStartedNanos = 0;
+            }
         }
     }
 
@@ -591,7 +626,7 @@ public final class SocketConnection implements Connection {
 
     @Override
     public Duration idleTime() {
-        return Duration.ofNanos(Math.max(0, System.nanoTime() - lastActivityNanos));
+        return Duration.ofNanos(idleNanos(System.nanoTime()));
     }
 
     @Override

@@ -39,7 +39,8 @@ public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCa
             "ForkJoinPool", "Read-Poller", "Write-Poller", "VirtualThread-unparker", "Common-Cleaner",
             "Attach Listener", "process reaper", "JFR", "surefire", "Notification Thread", "Signal Dispatcher",
             "Reference Handler", "Finalizer", "InnocuousThread", "junit-", "Cleaner", "C1 ", "C2 ", "Sweeper",
-            "Monitor Deflation", "Service Thread", "MemoryPoolMXBean", "Timer-", "Poller", "JDWP", "Jqwik");
+            "Monitor Deflation", "Service Thread", "MemoryPoolMXBean", "Timer-", "Poller", "MasterPoller", "SubPoller",
+            "JDWP", "Jqwik");
     private static volatile boolean warmedUp;
 
     @Override
@@ -128,10 +129,12 @@ public final class LeakCheckExtension implements BeforeEachCallback, AfterEachCa
             return leaks;
         }
 
-        /** Files the JDK opens lazily once and keeps: jars, the entropy devices, our own /proc listing. */
+        /** Files the JDK opens lazily once and keeps: jars, entropy devices, poller epoll fds, our /proc listing. */
         private static boolean isInfrastructureFile(String target) {
             return target.endsWith(".jar") || target.endsWith("/fd") || target.equals("/dev/random")
-                    || target.equals("/dev/urandom");
+                    || target.equals("/dev/urandom")
+                    // the JDK's I/O pollers (created lazily, kept for the JVM's life); SocketLoom itself opens none
+                    || target.equals("anon_inode:[eventpoll]");
         }
 
         private static boolean isInfrastructure(String name) {

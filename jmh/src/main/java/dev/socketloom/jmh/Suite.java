@@ -1,0 +1,146 @@
+package dev.socketloom.jmh;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.socketloom.jmh.server.Impl;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.results.format.ResultFormatType;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.RunnerException;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs the whole suite in one go and writes one result directory:
+ * {@code jmh.json} (JMH {@code -rf json}), {@code footprint.json}, {@code meta.json} (commit, JDK, cores, date,
+ * profile) and the charts and tables of {@link Report}.
+ *
+ * <pre>
+ * java -cp jmh/target/benchmarks.jar dev.socketloom.jmh.Suite quick|full [resultsRoot, default jmh/results]
+ * </pre>
+ * <ul>
+ *   <li>{@code quick}: interleaved echo (1, 100, 1 000 connections; 64 B and 4 KiB), sequential echo at 10 000
+ *   connections, connect cycles, server disconnect (100, 1 000, 10 000) and footprint; 1 warm-up and 2 measurement
+ *   iterations of 1 s (single-shot disconnect: 1 + 3), one fork;</li>
+ *   <li>{@code full}: every benchmark and parameter (sequential echo at all four sizes too) with the annotations'
+ *   settings (3 x 5 s warm-up, 5 x 5 s measurement; disconnect 3 + 10).</li>
+ * </ul>
+ */
+public final class Suite {
+
+    private Suite() {
+    }
+
+    public static void main(String[] args) throws IOException, RunnerException {
+        if (args.length < 1 || args.length > 2 || !(args[0].equals("quick") || args[0].equals("full"))) {
+            System.err.println("usage: Suite quick|full [resultsRoot, default jmh/results]");
+            System.exit(2);
+        }
+        String profile = args[0];
+        Path root = Path.of(args.length == 2 ? args[1] : "jmh/results");
+        Instant now = Instant.now();
+        Path dir = root.resolve(profile + "-" + DateTimeFormatter.ofPattern("yyyyMMdd-HHmm'Z'")
+                .withZone(ZoneOffset.UTC).format(now));
+        Files.createDirectories(dir);
+        writeMeta(dir.resolve("meta.json"), profile, now);
+
+        if (profile.equals("quick")) {
+            TimeValue second = TimeValue.seconds(1);
+            run(new OptionsBuilder().include(InterleavedEchoBenchmark.class.getName())
+                    .include(ConnectCycleBenchmark.class.getName())
+                    .warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second), dir,
+                    "jmh-interleaved-connect.json");
+            // interleaved stops at 1 000 connections (fd limit); 10 000 runs one implementation at a time
+            run(new OptionsBuilder().include(EchoBenchmark.class.getName()).param("connections", "10000")
+                    .warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second), dir,
+                    "jmh-echo.json");
+            // single-shot iterations ignore the time settings
+            run(new OptionsBuilder().include(ServerDisconnectBenchmark.class.getName())
+                    .warmupIterations(1).measurementIterations(3), dir, "jmh-disconnect.json");
+        } else {
+            run(new OptionsBuilder().include(InterleavedEchoBenchmark.class.getName())
+                    .include(EchoBenchmark.class.getName())
+                    .include(ConnectCycleBenchmark.class.getName())
+                    .include(ServerDisconnectBenchmark.class.getName()), dir, "jmh.json");
+        }
+        List<Footprint.Result> footprint = Footprint.measure(List.of(Impl.values()), 10_000);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
+                .writeValue(dir.resolve("footprint.json").toFile(), footprint);
+        Map<String, Object> meta = new ObjectMapper().readValue(dir.resolve("meta.json").toFile(), Map.class);
+        meta.put("loadAverageAtEnd", loadAverage());
+        meta.put("end", Instant.now().toString());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("meta.json").toFile(), meta);
+        Report.generate(dir);
+        System.out.println("results, charts and tables in " + dir);
+    }
+
+    private static void run(ChainedOptionsBuilder options, Path dir, String file) throws RunnerException {
+        new Runner(options.resultFormat(ResultFormatType.JSON).result(dir.resolve(file).toString()).build()).run();
+    }
+
+    private static void writeMeta(Path file, String profile, Instant now) throws IOException {
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("profile", profile);
+        meta.put("date", now.toString());
+        // untracked files (such as this result directory) do not make the build dirty
+        boolean dirty = !git("status", "--porcelain", "--untracked-files=no").isEmpty();
+        meta.put("commit", git("rev-parse", "HEAD") + (dirty ? "-dirty" : ""));
+        meta.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.vm.version"));
+        meta.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        meta.put("cores", Runtime.getRuntime().availableProcessors());
+        meta.put("cpu", cpuModel());
+        meta.put("loadAverageAtStart", loadAverage());
+        meta.put("serverJvmArgs", System.getProperty("socketloom.jmh.serverJvmArgs", ServerProcess.DEFAULT_JVM_ARGS));
+        meta.put("serverCpus", System.getProperty("socketloom.jmh.serverCpus", "all"));
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), meta);
+    }
+
+    /** The machine is shared: the load average says how much else was running. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).trim();
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String cpuModel() {
+        try {
+            return Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse("unknown");
+        } catch (IOException e) {
+            return "unknown";
+        }
+    }
+
+    private static String git(String... args) {
+        try {
+            Process p = new ProcessBuilder(concat("git", args)).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            return p.waitFor(10, TimeUnit.SECONDS) && p.exitValue() == 0 ? out : "unknown";
+        } catch (IOException e) {
+            return "unknown";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "unknown";
+        }
+    }
+
+    private static String[] concat(String first, String[] rest) {
+        String[] all = new String[rest.length + 1];
+        all[0] = first;
+        System.arraycopy(rest, 0, all, 1, rest.length);
+        return all;
+    }
+}

@@ -1,0 +1,92 @@
+package dev.socketloom.jmh.server;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * The server JVM: hosts one echo server at a time so that the load (in the JMH fork) and the server never share a
+ * JVM, a heap, a GC or an fd table. Driven line by line over stdin; every command gets exactly one reply line on
+ * stdout ({@code ok ...} or {@code error ...}). End of stdin closes the server and exits, so an abandoned child never
+ * outlives its parent's pipe.
+ *
+ * <pre>
+ * start &lt;impl&gt; &lt;bufferSize&gt;  -> ok &lt;port&gt;        starts a server (closing a previous one)
+ * count                       -> ok &lt;n&gt;           connections the server holds
+ * disconnect                  -> ok &lt;nanos&gt;       terminates the server, timed here
+ * mem                         -> ok &lt;heap&gt; &lt;rss&gt;  heap used after full GC, resident set, in bytes
+ * quit                        -> ok                then exits
+ * </pre>
+ */
+public final class ServerMain {
+
+    private ServerMain() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
+                StandardCharsets.UTF_8);
+        System.setOut(System.err); // nothing but replies on the protocol stream
+        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+        EchoServer server = null;
+        out.println("ok ready");
+        try {
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] cmd = line.trim().split("\\s+");
+                try {
+                    switch (cmd[0]) {
+                        case "start" -> {
+                            if (server != null) {
+                                server.close();
+                            }
+                            server = null;
+                            server = EchoServer.start(Impl.of(cmd[1]), Integer.parseInt(cmd[2]));
+                            out.println("ok " + server.port());
+                        }
+                        case "count" -> out.println("ok " + (server == null ? 0 : server.activeConnections()));
+                        case "disconnect" -> {
+                            long t0 = System.nanoTime();
+                            server.disconnect();
+                            out.println("ok " + (System.nanoTime() - t0));
+                        }
+                        case "mem" -> out.println("ok " + heapAfterGc() + " " + rss());
+                        case "quit" -> {
+                            out.println("ok");
+                            return;
+                        }
+                        default -> out.println("error unknown command: " + line);
+                    }
+                } catch (Exception e) {
+                    e.printStackTrace();
+                    out.println("error " + e);
+                }
+            }
+        } finally {
+            if (server != null) {
+                server.close();
+            }
+        }
+    }
+
+    static long heapAfterGc() {
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+        }
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    static long rss() throws IOException {
+        for (String l : Files.readAllLines(Path.of("/proc/self/status"))) {
+            if (l.startsWith("VmRSS:")) {
+                return Long.parseLong(l.replaceAll("[^0-9]", "")) * 1024;
+            }
+        }
+        throw new IOException("no VmRSS in /proc/self/status");
+    }
+}

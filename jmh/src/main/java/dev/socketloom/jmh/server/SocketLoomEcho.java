@@ -1,0 +1,55 @@
+package dev.socketloom.jmh.server;
+
+import dev.socketloom.ConnectOptions;
+import dev.socketloom.Server;
+import dev.socketloom.ServerOptions;
+import dev.socketloom.SocketRuntime;
+import java.net.InetAddress;
+
+/** The SocketLoom echo server: {@code rt.startServer} with a read/write loop, as a user would write it. */
+final class SocketLoomEcho implements EchoServer {
+
+    private final SocketRuntime rt;
+    private final Server server;
+
+    SocketLoomEcho(int bufferSize) throws Exception {
+        rt = SocketRuntime.open();
+        ServerOptions options = ServerOptions.builder()
+                .bindAddress(InetAddress.getLoopbackAddress())
+                .port(0)
+                .backlog(BACKLOG)
+                .clientOptions(ConnectOptions.builder().tcpNoDelay(true).build())
+                .build();
+        server = rt.startServer(options, c -> {
+            byte[] buf = new byte[bufferSize];
+            int n;
+            while ((n = c.read(buf, 0, buf.length)) > 0) {
+                c.write(buf, 0, n);
+            }
+        });
+    }
+
+    @Override
+    public int port() {
+        return server.port();
+    }
+
+    @Override
+    public int activeConnections() {
+        return server.clientCount();
+    }
+
+    @Override
+    public void disconnect() throws Exception {
+        server.disconnect();
+    }
+
+    @Override
+    public void close() throws Exception {
+        try {
+            server.disconnect();
+        } finally {
+            rt.close();
+        }
+    }
+}

@@ -1,0 +1,93 @@
+package dev.socketloom.stress.scenario;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A second JVM on this JVM's {@code java} and class path, started under {@code ulimit -n <fdLimit>}, talking
+ * line by line on stdin/stdout; stderr goes to a temp file shown in errors. Closing it kills the child if it is
+ * still running and releases every descriptor.
+ */
+final class ChildProcess implements AutoCloseable {
+    private final Process process;
+    private final BufferedReader out;
+    private final PrintWriter in;
+    private final Path log;
+
+    ChildProcess(int fdLimit, Class<?> main, String... args) throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        log = Files.createTempFile("socketloom-child", ".log");
+        List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"",
+                "child", java, "-Djdk.pollerMode=" + System.getProperty("jdk.pollerMode", "1"), "-cp", System.getProperty("java.class.path"), main.getName()));
+        command.addAll(List.of(args));
+        process = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        in = new PrintWriter(process.getOutputStream(), true, StandardCharsets.UTF_8);
+    }
+
+    /** The next line the child printed; fails with the child's stderr if it ended. */
+    String readLine() throws IOException {
+        String line = out.readLine();
+        if (line == null) {
+            throw new IOException("child ended without answering; its stderr:\n" + stderr());
+        }
+        return line;
+    }
+
+    /** The next line that does not start with {@code PROGRESS }; those are handed to {@code progress}. */
+    String readLineSkippingProgress(Progress progress) throws IOException {
+        long last = 0;
+        while (true) {
+            String line = readLine();
+            if (!line.startsWith("PROGRESS ")) {
+                return line;
+            }
+            long now = Long.parseLong(line.substring(9).trim());
+            progress.stepBy(now - last);
+            last = now;
+        }
+    }
+
+    void send(String command) {
+        in.println(command);
+    }
+
+    /** Asks the child to terminate (SIGTERM: its shutdown hooks run). */
+    void terminate() {
+        process.toHandle().destroy(); // Process.destroy() would also close our end of its stdout
+    }
+
+    /** Waits for the exit code (up to 2 minutes; -1 if it did not exit). */
+    int waitFor() throws InterruptedException {
+        return process.waitFor(120, TimeUnit.SECONDS) ? process.exitValue() : -1;
+    }
+
+    String stderr() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no stderr: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws IOException, InterruptedException {
+        try {
+            process.destroyForcibly();
+            process.waitFor(60, TimeUnit.SECONDS);
+        } finally {
+            in.close();
+            out.close();
+            process.getErrorStream().close();
+            Files.deleteIfExists(log);
+        }
+    }
+}
