@@ -274,6 +274,31 @@ class EventsTest {
     }
 
     @Test
+    void disableEventsDeliversCancelLastBeforeItReturnsButDisconnectDoesNot() throws Exception {
+        try (SocketRuntime rt = SocketRuntime.open();
+             Server server = rt.startServer(loopback().build(), LINE_ECHO)) {
+            EventRecorder disabled = new EventRecorder();
+            try (Connection c = rt.connect("127.0.0.1", server.port())) {
+                c.enableEvents(disabled, EnumSet.allOf(Event.class));
+                disabled.await(Event.WRITE);
+                c.disableEvents();
+                assertEquals(List.of(Event.CONNECT, Event.WRITE, Event.CANCEL), disabled.events(),
+                        "CANCEL came, last, before disableEvents returned");
+                c.writeLine("still open");
+                assertEquals("still open", c.readLine());
+            }
+            assertEquals(List.of(Event.CONNECT, Event.WRITE, Event.CANCEL), disabled.events());
+
+            EventRecorder disconnected = new EventRecorder();
+            Connection d = rt.connect("127.0.0.1", server.port());
+            d.enableEvents(disconnected, EnumSet.allOf(Event.class));
+            disconnected.await(Event.WRITE);
+            d.disconnect();
+            assertEquals(List.of(Event.CONNECT, Event.WRITE), disconnected.events(), "a disconnect ends events silently");
+        }
+    }
+
+    @Test
     void eventsCannotBeEnabledOnAConnectionAServerHandlerManages() throws Exception {
         java.util.concurrent.CompletableFuture<InetError> outcome = new java.util.concurrent.CompletableFuture<>();
         try (SocketRuntime rt = SocketRuntime.open();

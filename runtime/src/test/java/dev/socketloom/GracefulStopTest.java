@@ -100,6 +100,47 @@ class GracefulStopTest {
     }
 
     @Test
+    void aSecondStopReportsOnlyItsOwnWork() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        try (SocketRuntime rt = SocketRuntime.open()) {
+            Server server = rt.startServer(loopback().build(), c -> {
+                started.countDown();
+                c.readLine();
+            });
+            Connection a = rt.connect("127.0.0.1", server.port());
+            await(started, "handler");
+            CompletableFuture<StopResult> first = new CompletableFuture<>();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    first.complete(server.stop(Duration.ofSeconds(30)));
+                } catch (Throwable t) {
+                    first.completeExceptionally(t);
+                }
+            });
+            awaitCondition(() -> !server.isRunning(), "the first stop to begin");
+            a.close(); // the handler finishes on its own during the first stop's grace
+            assertEquals(new StopResult(1, 0, List.of()), first.get(60, TimeUnit.SECONDS));
+            assertEquals(new StopResult(0, 0, List.of()), server.stop(Duration.ZERO), "nothing left for a second stop");
+        }
+    }
+
+    @Test
+    void aHandlerInterruptedByDisconnectIsNotAFailure() throws Exception {
+        CountDownLatch started = new CountDownLatch(1);
+        try (SocketRuntime rt = SocketRuntime.open()) {
+            Server server = rt.startServer(loopback().build(), c -> {
+                started.countDown();
+                new CountDownLatch(1).await(); // blocked outside socket I/O: the interrupt surfaces here
+            });
+            Connection a = rt.connect("127.0.0.1", server.port());
+            await(started, "handler");
+            server.disconnect();
+            assertEquals(0, server.stats().handlerFailures());
+            a.close();
+        }
+    }
+
+    @Test
     void stopWithoutClientsReportsNothing() throws Exception {
         try (SocketRuntime rt = SocketRuntime.open()) {
             Server server = rt.startServer(loopback().build(), Connection::disconnect);

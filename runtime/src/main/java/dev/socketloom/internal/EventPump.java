@@ -100,7 +100,11 @@ final class EventPump implements Runnable {
             }
             pump();
         } finally {
-            conn.pumpEnded(this);
+            try {
+                deliverCancel();
+            } finally {
+                conn.pumpEnded(this);
+            }
         }
     }
 
@@ -155,6 +159,22 @@ final class EventPump implements Runnable {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * The last event after {@code disableEvents()} (not after a disconnect, which ends events silently): delivered on
+     * this thread before the pump ends, so before {@code disableEvents()} returns (L4).
+     */
+    private void deliverCancel() {
+        if (!canceled || conn.isClosedState() || !mask.contains(Event.CANCEL)) {
+            return;
+        }
+        Thread.interrupted(); // an interrupt meant for the canceled callback must not hit this one
+        try {
+            handler.onEvent(conn, Event.CANCEL, null);
+        } catch (Throwable t) {
+            LOG.log(System.Logger.Level.WARNING, "event handler of " + conn.remoteAddress() + " failed on CANCEL", t);
         }
     }
 

@@ -289,7 +289,8 @@ final class ListeningServer implements Server {
                 handler.handle(c);
             }
         } catch (Throwable t) {
-            if (!(c.isClosedState() && t instanceof InetException)) {
+            // once we closed the connection (disconnect, stop, expiry) whatever the handler throws is our doing
+            if (!c.isClosedState()) {
                 handlerFailures.increment();
                 if (t instanceof InetException ie && ie.error() == InetError.CONNECTION_RESET) {
                     // a peer that resets is routine for a server (every abortive client close): a WARNING with a
@@ -412,7 +413,8 @@ final class ListeningServer implements Server {
         }
         lock.lock();
         try {
-            graceful = running; // only the first stop counts graceful finishes
+            graceful = running; // only a stop of a running server counts graceful finishes
+            gracefulCount.set(0);
             stopWaiting = true;
         } finally {
             lock.unlock();
