@@ -28,16 +28,8 @@ public final class ConnectionsScenario {
         Semaphore handlersExited = new Semaphore(0);
         int port;
         try (SocketRuntime rt = SocketRuntime.open()) {
-            Server server = rt.startServer(Tasks.loopbackServer(p.conns()).build(), c -> {
-                try {
-                    String line;
-                    while ((line = c.readLine()) != null) {
-                        c.writeLine(line);
-                    }
-                } finally {
-                    handlersExited.release();
-                }
-            });
+            Server server = rt.startServer(Tasks.loopbackServer(p.conns()).build(),
+                    Tasks.lineEchoCountingExits(handlersExited));
             port = server.port();
             progress.stage("connect + echo (client JVM)", p.conns());
             long t0 = System.nanoTime();

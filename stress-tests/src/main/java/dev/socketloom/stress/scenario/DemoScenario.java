@@ -42,16 +42,8 @@ public final class DemoScenario {
         Connection[] clients = new Connection[n];
         int port;
         try (SocketRuntime rt = SocketRuntime.open()) {
-            Server server = rt.startServer(Tasks.loopbackServer(n).build(), c -> {
-                try {
-                    String line;
-                    while ((line = c.readLine()) != null) {
-                        c.writeLine(line);
-                    }
-                } finally {
-                    handlersExited.release();
-                }
-            });
+            Server server = rt.startServer(Tasks.loopbackServer(n).build(),
+                    Tasks.lineEchoCountingExits(handlersExited));
             port = server.port();
 
             progress.stage("connect", n);

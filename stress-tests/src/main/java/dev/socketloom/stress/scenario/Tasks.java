@@ -40,6 +40,20 @@ public final class Tasks {
         }
     }
 
+    /** A line-echo handler that releases {@code exited} once per handler that has returned, however it ended. */
+    public static dev.socketloom.ConnectionHandler lineEchoCountingExits(java.util.concurrent.Semaphore exited) {
+        return c -> {
+            try {
+                String line;
+                while ((line = c.readLine()) != null) {
+                    c.writeLine(line);
+                }
+            } finally {
+                exited.release();
+            }
+        };
+    }
+
     /** A loopback server on an ephemeral port with a backlog large enough for {@code clients} at once. */
     public static ServerOptions.Builder loopbackServer(int clients) {
         return ServerOptions.builder().bindAddress(InetAddress.getLoopbackAddress()).port(0)
