@@ -22,16 +22,21 @@ import org.junit.jupiter.api.Test;
 /** L1: disconnecting one client connection. */
 class ClientDisconnectTest {
 
+    /** A line echo that first publishes its own thread and signals that it runs. */
+    private static ConnectionHandler echoRecordingThread(AtomicReference<Thread> thread, CountDownLatch running) {
+        return c -> {
+            thread.set(Thread.currentThread());
+            running.countDown();
+            LINE_ECHO.handle(c);
+        };
+    }
+
     @Test
     void serverSideDisconnectJoinsHandlerClosesFdAndInvalidatesConnection() throws Exception {
         AtomicReference<Thread> handlerThread = new AtomicReference<>();
         CountDownLatch handling = new CountDownLatch(1);
         try (SocketRuntime rt = SocketRuntime.open();
-             Server server = rt.startServer(loopback().build(), c -> {
-                 handlerThread.set(Thread.currentThread());
-                 handling.countDown();
-                 LINE_ECHO.handle(c);
-             })) {
+             Server server = rt.startServer(loopback().build(), echoRecordingThread(handlerThread, handling))) {
             long socketsBefore = openSockets();
             Connection client = rt.connect("127.0.0.1", server.port());
             await(handling, "handler start");
@@ -81,11 +86,7 @@ class ClientDisconnectTest {
         AtomicReference<Thread> handlerThread = new AtomicReference<>();
         CountDownLatch handling = new CountDownLatch(1);
         try (SocketRuntime rt = SocketRuntime.open();
-             Server server = rt.startServer(loopback().build(), c -> {
-                 handlerThread.set(Thread.currentThread());
-                 handling.countDown();
-                 LINE_ECHO.handle(c);
-             })) {
+             Server server = rt.startServer(loopback().build(), echoRecordingThread(handlerThread, handling))) {
             try (Connection ignored = rt.connect("127.0.0.1", server.port())) {
                 await(handling, "handler start");
                 Connection serverSide = server.clients().getFirst();
