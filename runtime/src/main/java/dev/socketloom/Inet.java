@@ -1,14 +1,18 @@
 package dev.socketloom;
 
-import dev.socketloom.internal.HandleTable;
+import static dev.socketloom.InetCalls.call;
+import static dev.socketloom.InetHandles.connection;
+import static dev.socketloom.InetHandles.server;
+import static dev.socketloom.InetCalls.checkLength;
+import static dev.socketloom.InetCalls.fail;
+import static dev.socketloom.InetCalls.ok;
+import static dev.socketloom.InetCalls.requireProc;
+
 import dev.socketloom.internal.InternalAccess;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.locks.ReentrantLock;
@@ -19,13 +23,14 @@ import java.util.concurrent.locks.ReentrantLock;
  * per-thread last error read with {@link #getLastError()}.
  *
  * <p><b>Lifecycle.</b> {@link #initialize()} opens one process-wide {@link SocketRuntime}; {@link #uninitialize()}
- * closes it (L8) and invalidates every handle. A handle is valid from the call that returned it until
- * {@link #disconnect} (or, for a server's client, until its session ends). Handle values may be reused afterwards,
- * but a stale handle always fails with {@link InetError#INVALID_HANDLE} and never reaches the new connection (L7).
+ * closes it ({@linkplain dev.socketloom##L8 L8}) and invalidates every handle. A handle is valid from the call that
+ * returned it until {@link #disconnect} (or, for a server's client, until its session ends). Handle values may be
+ * reused afterwards, but a stale handle always fails with {@link InetError#INVALID_HANDLE} and never reaches the new
+ * connection ({@linkplain dev.socketloom##L7 L7}).
  *
  * <p><b>Threading.</b> Every method is thread-safe. Last errors are per thread. Event procedures run on the
  * connection's own virtual thread (for a server: the accepted client's thread) and may call any method here,
- * including {@code disconnect} of their own handle (L5).
+ * including {@code disconnect} of their own handle ({@linkplain dev.socketloom##L5 L5}).
  */
 public final class Inet {
     /** Returned by calls that return a count or status when they fail. */
@@ -62,9 +67,7 @@ public final class Inet {
     /** Mask bit for {@link #enableEvents}: event {@code e} is enabled when {@code mask & (1 << e)} is set. */
     public static final int INET_EVENT_MASK_ALL = 0xFE;
 
-    private static final ThreadLocal<InetError> LAST_ERROR = ThreadLocal.withInitial(() -> InetError.NONE);
     private static final ReentrantLock LOCK = new ReentrantLock();
-    private static final HandleTable HANDLES = new HandleTable();
     private static volatile SocketRuntime runtime;
 
     private Inet() {
@@ -87,14 +90,15 @@ public final class Inet {
 
     /**
      * Disconnects every server and connection, joins every thread and invalidates every handle (InetUninitialize,
-     * L8). Returns false (last error THREAD_NOT_TERMINATED) if some handler ignored its interrupt.
+     * {@linkplain dev.socketloom##L8 L8}). Returns false (last error THREAD_NOT_TERMINATED) if some handler ignored its
+     * interrupt.
      */
     public static boolean uninitialize() {
         LOCK.lock();
         try {
             SocketRuntime rt = runtime;
             runtime = null;
-            HANDLES.clear();
+            InetHandles.clear();
             if (rt == null) {
                 return ok(true);
             }
@@ -119,123 +123,19 @@ public final class Inet {
 
     /** The last error of the calling thread, as an {@link InetError#code()}; 0 after a successful call. */
     public static int getLastError() {
-        return LAST_ERROR.get().code();
+        return InetCalls.lastError().code();
     }
 
     /** Sets the calling thread's last error to an {@link InetError#code()} (unknown codes become IO_ERROR). */
     public static void setLastError(int code) {
         InetError e = InetError.fromCode(code);
-        LAST_ERROR.set(e == null ? InetError.IO_ERROR : e);
+        InetCalls.setLastError(e == null ? InetError.IO_ERROR : e);
     }
 
     /** A readable description of an error code. */
     public static String getErrorString(int code) {
         InetError e = InetError.fromCode(code);
         return e == null ? "Unknown error " + code : e.description();
-    }
-
-    /** One facade call: its value on success, {@code onError} with the last error set on failure; never throws. */
-    @FunctionalInterface
-    private interface Call<T> {
-        T run() throws InetException;
-    }
-
-    private static <T> T call(Call<T> body, T onError) {
-        try {
-            return ok(body.run());
-        } catch (InetException e) {
-            return fail(e, onError);
-        }
-    }
-
-    /** Validates a (buffer, length) pair of the C API; returns the length. */
-    private static int checkLength(byte[] buf, int len) throws InetException {
-        if (buf == null || len < 0 || len > buf.length) {
-            throw new InetException(InetError.INVALID_ARGUMENT, "length " + len + " does not fit a buffer of "
-                    + (buf == null ? "null" : buf.length + " bytes"));
-        }
-        return len;
-    }
-
-    private static <T> T ok(T value) {
-        LAST_ERROR.set(InetError.NONE);
-        return value;
-    }
-
-    private static <T> T fail(InetException e, T value) {
-        LAST_ERROR.set(e.error());
-        return value;
-    }
-
-    private static <T> T fail(InetError error, T value) {
-        LAST_ERROR.set(error);
-        return value;
-    }
-
-    // ------------------------------------------------------------------ handles
-
-    private static Connection connection(int handle) throws InetException {
-        if (HANDLES.get(handle) instanceof Connection c) {
-            return c;
-        }
-        throw new InetException(InetError.INVALID_HANDLE, "no connection has handle " + handle);
-    }
-
-    private static int register(Object value) throws InetException {
-        int h = HANDLES.add(value);
-        if (h < 0) {
-            throw new InetException(InetError.RESOURCE_EXHAUSTED, "all 65536 handles are in use");
-        }
-        return h;
-    }
-
-    private static ConnectOptions connectOptions(int timeoutSec, int options) throws InetException {
-        if (timeoutSec < 0) {
-            throw new InetException(InetError.INVALID_ARGUMENT, "timeout must not be negative: " + timeoutSec);
-        }
-        if ((options & INET_OPTION_SECURE) != 0) {
-            throw new InetException(InetError.OPERATION_NOT_SUPPORTED, "INET_OPTION_SECURE (TLS) is not supported yet");
-        }
-        int known = INET_OPTION_REUSEADDRESS | INET_OPTION_KEEPALIVE | INET_OPTION_NODELAY;
-        if ((options & ~known) != 0) {
-            throw new InetException(InetError.INVALID_ARGUMENT, "unknown option bits 0x"
-                    + Integer.toHexString(options & ~known));
-        }
-        Duration timeout = Duration.ofSeconds(timeoutSec);
-        return ConnectOptions.builder()
-                .connectTimeout(timeout)
-                .readTimeout(timeout)
-                .writeTimeout(timeout)
-                .tcpNoDelay((options & INET_OPTION_NODELAY) != 0)
-                .keepAlive((options & INET_OPTION_KEEPALIVE) != 0)
-                .build();
-    }
-
-    private static Set<Event> events(int mask) {
-        EnumSet<Event> set = EnumSet.noneOf(Event.class);
-        for (Event e : Event.values()) {
-            if ((mask & (1 << code(e))) != 0) {
-                set.add(e);
-            }
-        }
-        return set;
-    }
-
-    private static int code(Event e) {
-        return switch (e) {
-            case CONNECT -> INET_EVENT_CONNECT;
-            case DISCONNECT -> INET_EVENT_DISCONNECT;
-            case READ -> INET_EVENT_READ;
-            case WRITE -> INET_EVENT_WRITE;
-            case TIMEOUT -> INET_EVENT_TIMEOUT;
-            case CANCEL -> INET_EVENT_CANCEL;
-            case ERROR -> INET_EVENT_ERROR;
-        };
-    }
-
-    /** Adapts an {@link InetEventProc} to one handle's events. */
-    private static EventHandler adapt(int[] handle, InetEventProc proc) {
-        return (c, event, error) -> proc.onEvent(handle[0], code(event), error == null ? 0 : error.error().code());
     }
 
     // ------------------------------------------------------------------ client connections
@@ -248,9 +148,9 @@ public final class Inet {
      */
     public static int connect(String host, int port, int timeoutSec, int options) {
         try {
-            Connection c = rt().connect(host, port, connectOptions(timeoutSec, options));
+            Connection c = rt().connect(host, port, InetCodes.connectOptions(timeoutSec, options));
             try {
-                return ok(register(c));
+                return ok(InetHandles.register(c));
             } catch (InetException e) {
                 c.abort();
                 throw e;
@@ -267,11 +167,11 @@ public final class Inet {
     public static int asyncConnect(String host, int port, int timeoutSec, int options, int eventMask,
                                    InetEventProc proc) {
         try {
-            Objects.requireNonNull(proc, "proc");
-            ConnectOptions co = connectOptions(timeoutSec, options);
+            requireProc(proc);
+            ConnectOptions co = InetCodes.connectOptions(timeoutSec, options);
             int[] handle = {INVALID_SOCKET};
-            Set<Event> mask = events(eventMask);
-            EventHandler adapted = adapt(handle, proc);
+            Set<Event> mask = InetCodes.events(eventMask);
+            EventHandler adapted = InetCodes.adapt(handle, proc);
             CountDownLatch published = new CountDownLatch(1);
             EventHandler filtered = (c, e, err) -> {
                 awaitPublished(published); // the first callback may come before asyncConnect has returned
@@ -282,16 +182,16 @@ public final class Inet {
             // the handle is reserved before the connect starts, so the first callback already sees it
             LOCK.lock();
             try {
-                int h = register(PENDING);
+                int h = InetHandles.register(InetHandles.PENDING);
                 handle[0] = h;
                 Connection c;
                 try {
                     c = rt().connectAsync(host, port, co, filtered);
                 } catch (InetException e) {
-                    HANDLES.remove(h);
+                    InetHandles.remove(h);
                     throw e;
                 }
-                replace(h, c);
+                InetHandles.replace(h, c);
                 return ok(h);
             } finally {
                 published.countDown();
@@ -299,12 +199,8 @@ public final class Inet {
             }
         } catch (InetException e) {
             return fail(e, INVALID_SOCKET);
-        } catch (NullPointerException e) {
-            return fail(InetError.INVALID_ARGUMENT, INVALID_SOCKET);
         }
     }
-
-    private static final Object PENDING = new Object();
 
     /** Waits (briefly: until asyncConnect publishes the handle) without losing an interrupt. */
     private static void awaitPublished(CountDownLatch published) {
@@ -322,10 +218,6 @@ public final class Inet {
         }
     }
 
-    private static void replace(int handle, Object value) {
-        HANDLES.replace(handle, value);
-    }
-
     // ------------------------------------------------------------------ servers
 
     /**
@@ -341,63 +233,38 @@ public final class Inet {
     public static int serverStart(String localHost, int port, int backlog, int maxClients, int timeoutSec,
                                   int options, InetEventProc proc) {
         try {
-            Objects.requireNonNull(proc, "proc");
-            ConnectOptions co = connectOptions(timeoutSec, options);
-            ServerOptions.Builder b = ServerOptions.builder().clientOptions(co.toBuilder()
-                    .readTimeout(Duration.ZERO).writeTimeout(co.writeTimeout()).build());
-            if (localHost != null && !localHost.isEmpty()) {
-                try {
-                    b.bindAddress(InetAddress.getByName(localHost));
-                } catch (UnknownHostException e) {
-                    throw new InetException(InetError.HOST_NOT_FOUND, localHost, e);
-                }
-            }
-            try {
-                b.port(port).maxClients(maxClients).idleTimeout(Duration.ofSeconds(Math.max(0, timeoutSec)));
-                if (backlog > 0) {
-                    b.backlog(backlog);
-                }
-            } catch (IllegalArgumentException e) {
-                throw new InetException(InetError.INVALID_ARGUMENT, e.getMessage());
-            }
+            requireProc(proc);
+            ServerOptions serverOptions = InetCodes.serverOptions(localHost, port, backlog, maxClients, timeoutSec,
+                    options);
             Set<Event> all = EnumSet.allOf(Event.class);
-            Server server = rt().startServer(b.build(), c -> {
+            Server server = rt().startServer(serverOptions, c -> {
                 int h;
                 try {
-                    h = register(c);
+                    h = InetHandles.register(c);
                 } catch (InetException full) {
                     return; // no handle left: the client is disconnected
                 }
                 try {
-                    InternalAccess.runEventLoop(c, adapt(new int[] {h}, proc), all);
+                    InternalAccess.runEventLoop(c, InetCodes.adapt(new int[] {h}, proc), all);
                 } finally {
-                    HANDLES.remove(h);
+                    InetHandles.remove(h);
                 }
             });
             try {
-                return ok(register(server));
+                return ok(InetHandles.register(server));
             } catch (InetException e) {
                 server.disconnect();
                 throw e;
             }
         } catch (InetException e) {
             return fail(e, INVALID_SOCKET);
-        } catch (NullPointerException e) {
-            return fail(InetError.INVALID_ARGUMENT, INVALID_SOCKET);
         }
-    }
-
-    private static Server server(int handle) throws InetException {
-        if (HANDLES.get(handle) instanceof Server s) {
-            return s;
-        }
-        throw new InetException(InetError.INVALID_HANDLE, "no server has handle " + handle);
     }
 
     /**
-     * Stops a server gracefully (L3): stops accepting, gives running clients up to {@code graceSec} seconds to
-     * finish, then disconnects the rest. The handle is invalid afterwards. Returns the number of forced clients, or
-     * {@link #INET_ERROR}.
+     * Stops a server gracefully ({@linkplain dev.socketloom##L3 L3}): stops accepting, gives running clients up to
+     * {@code graceSec} seconds to finish, then disconnects the rest. The handle is invalid afterwards. Returns the
+     * number of forced clients, or {@link #INET_ERROR}.
      */
     public static int serverStop(int handle, int graceSec) {
         try {
@@ -405,7 +272,7 @@ public final class Inet {
             if (graceSec < 0) {
                 throw new InetException(InetError.INVALID_ARGUMENT, "grace must not be negative: " + graceSec);
             }
-            HANDLES.remove(handle);
+            InetHandles.remove(handle);
             StopResult r = s.stop(Duration.ofSeconds(graceSec));
             if (!r.stragglers().isEmpty()) {
                 return fail(new InetException(InetError.THREAD_NOT_TERMINATED, null, null, r.stragglers()),
@@ -537,15 +404,17 @@ public final class Inet {
      */
     public static int enableEvents(int handle, int eventMask, InetEventProc proc) {
         return call(() -> {
-            if (proc == null) {
-                throw new InetException(InetError.INVALID_ARGUMENT, "proc must not be null");
-            }
-            connection(handle).enableEvents(adapt(new int[] {handle}, proc), events(eventMask));
+            requireProc(proc);
+            connection(handle).enableEvents(InetCodes.adapt(new int[] {handle}, proc),
+                    InetCodes.events(eventMask));
             return 0;
         }, INET_ERROR);
     }
 
-    /** Stops event delivery (InetDisableEvents); when it returns no callback runs (L4). Returns 0 or error. */
+    /**
+     * Stops event delivery (InetDisableEvents); when it returns no callback runs ({@linkplain dev.socketloom##L4 L4}).
+     * Returns 0 or error.
+     */
     public static int disableEvents(int handle) {
         return call(() -> {
             connection(handle).disableEvents();
@@ -555,23 +424,24 @@ public final class Inet {
 
     /**
      * Terminates a connection or a server (InetDisconnect) and invalidates the handle. For a server handle, every
-     * active client is disconnected, the listening socket closed and the server thread ended (L2). Returns 0, or
-     * {@link #INET_ERROR} with INVALID_HANDLE (stale or unknown handle) or THREAD_NOT_TERMINATED (L6: closed, but a
-     * handler ignored its interrupt; the handle is invalid all the same).
+     * active client is disconnected, the listening socket closed and the server thread ended ({@linkplain
+     * dev.socketloom##L2 L2}). Returns 0, or {@link #INET_ERROR} with INVALID_HANDLE (stale or unknown handle) or
+     * THREAD_NOT_TERMINATED ({@linkplain dev.socketloom##L6 L6}: closed, but a handler ignored its interrupt; the
+     * handle is invalid all the same).
      */
     public static int disconnect(int handle) {
-        Object target = HANDLES.get(handle);
-        if (target == null || target == PENDING) {
+        Object target = InetHandles.get(handle);
+        if (target == null || target == InetHandles.PENDING) {
             return fail(InetError.INVALID_HANDLE, INET_ERROR);
         }
         try {
             if (target instanceof Server s) {
-                HANDLES.remove(handle);
+                InetHandles.remove(handle);
                 s.disconnect();
             } else if (target instanceof Connection c) {
                 // removing first makes the handle stale at once; a server client's session end removes it again,
                 // which is a no-op because the generation no longer matches
-                HANDLES.remove(handle);
+                InetHandles.remove(handle);
                 c.disconnect();
             }
             return ok(0);
@@ -582,6 +452,6 @@ public final class Inet {
 
     /** Number of live handles (connections and servers); for diagnostics. */
     public static int handleCount() {
-        return HANDLES.size();
+        return InetHandles.size();
     }
 }

@@ -1,0 +1,89 @@
+package dev.socketloom;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Set;
+
+/**
+ * Translation between the {@link Inet} facade's C-style arguments (option bits, event codes and masks, seconds) and
+ * the typed API. Stateless.
+ */
+final class InetCodes {
+    private InetCodes() {
+    }
+
+    static ConnectOptions connectOptions(int timeoutSec, int options) throws InetException {
+        if (timeoutSec < 0) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "timeout must not be negative: " + timeoutSec);
+        }
+        if ((options & Inet.INET_OPTION_SECURE) != 0) {
+            throw new InetException(InetError.OPERATION_NOT_SUPPORTED, "Inet.INET_OPTION_SECURE (TLS) is not supported yet");
+        }
+        int known = Inet.INET_OPTION_REUSEADDRESS | Inet.INET_OPTION_KEEPALIVE | Inet.INET_OPTION_NODELAY;
+        if ((options & ~known) != 0) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "unknown option bits 0x"
+                    + Integer.toHexString(options & ~known));
+        }
+        Duration timeout = Duration.ofSeconds(timeoutSec);
+        return ConnectOptions.builder()
+                .connectTimeout(timeout)
+                .readTimeout(timeout)
+                .writeTimeout(timeout)
+                .tcpNoDelay((options & Inet.INET_OPTION_NODELAY) != 0)
+                .keepAlive((options & Inet.INET_OPTION_KEEPALIVE) != 0)
+                .build();
+    }
+
+    static Set<Event> events(int mask) {
+        EnumSet<Event> set = EnumSet.noneOf(Event.class);
+        for (Event e : Event.values()) {
+            if ((mask & (1 << code(e))) != 0) {
+                set.add(e);
+            }
+        }
+        return set;
+    }
+
+    static int code(Event e) {
+        return switch (e) {
+            case CONNECT -> Inet.INET_EVENT_CONNECT;
+            case DISCONNECT -> Inet.INET_EVENT_DISCONNECT;
+            case READ -> Inet.INET_EVENT_READ;
+            case WRITE -> Inet.INET_EVENT_WRITE;
+            case TIMEOUT -> Inet.INET_EVENT_TIMEOUT;
+            case CANCEL -> Inet.INET_EVENT_CANCEL;
+            case ERROR -> Inet.INET_EVENT_ERROR;
+        };
+    }
+
+    /** Adapts an {@link InetEventProc} to one handle's events. */
+    static EventHandler adapt(int[] handle, InetEventProc proc) {
+        return (c, event, error) -> proc.onEvent(handle[0], code(event), error == null ? 0 : error.error().code());
+    }
+
+    /** The options of {@link Inet#serverStart}: clients get the option bits and the idle timeout, no read timeout. */
+    static ServerOptions serverOptions(String localHost, int port, int backlog, int maxClients, int timeoutSec,
+                                       int options) throws InetException {
+        ConnectOptions co = connectOptions(timeoutSec, options);
+        ServerOptions.Builder b = ServerOptions.builder().clientOptions(co.toBuilder()
+                .readTimeout(Duration.ZERO).writeTimeout(co.writeTimeout()).build());
+        if (localHost != null && !localHost.isEmpty()) {
+            try {
+                b.bindAddress(InetAddress.getByName(localHost));
+            } catch (UnknownHostException e) {
+                throw new InetException(InetError.HOST_NOT_FOUND, localHost, e);
+            }
+        }
+        try {
+            b.port(port).maxClients(maxClients).idleTimeout(Duration.ofSeconds(Math.max(0, timeoutSec)));
+            if (backlog > 0) {
+                b.backlog(backlog);
+            }
+            return b.build();
+        } catch (IllegalArgumentException e) {
+            throw new InetException(InetError.INVALID_ARGUMENT, e.getMessage());
+        }
+    }
+}
