@@ -42,20 +42,28 @@ class AcceptorBackoffTest {
             String exhausted = out.readLine();
             assertTrue(exhausted.startsWith("EXHAUSTED ") && exhausted.contains("Too many open files"), exhausted);
 
-            // The kernel completes the handshake from the backlog, but the child's accept() now fails with EMFILE.
-            Connection client = rt.connect("127.0.0.1", port,
-                    ConnectOptions.builder().readTimeout(Duration.ofSeconds(60)).build());
-            client.writeLine("are you there?");
+            // The kernel completes the handshakes from the backlog, but the child's accept() now fails with EMFILE.
+            // One exception: the acceptor is a platform thread, and an accept() that was already blocked in the kernel
+            // reserved its descriptor before the exhaustion, so the first client may still be accepted; every later
+            // accept needs a new descriptor and fails. Two clients therefore leave at least one waiting.
+            ConnectOptions patient = ConnectOptions.builder().readTimeout(Duration.ofSeconds(60)).build();
+            Connection one = rt.connect("127.0.0.1", port, patient);
+            Connection two = rt.connect("127.0.0.1", port, patient);
+            one.writeLine("are you there?");
+            two.writeLine("and you?");
             long[] stats = awaitStats(out, in, s -> s[1] >= 3);
-            assertEquals(0, stats[0], "nothing accepted while out of descriptors");
+            assertTrue(stats[0] <= 1, "at most the accept that held a reserved descriptor succeeded while out of "
+                    + "descriptors, but " + stats[0] + " were accepted");
             assertEquals(1, stats[2], "the server is still running after " + stats[1] + " failed accepts");
 
             in.println("RELEASE");
             assertEquals("RELEASED", out.readLine());
-            assertEquals("are you there?", client.readLine(), "the acceptor resumed and served the waiting client");
-            long[] after = awaitStats(out, in, s -> s[0] == 1);
+            assertEquals("are you there?", one.readLine(), "the first client was served");
+            assertEquals("and you?", two.readLine(), "the acceptor resumed and served the waiting client");
+            long[] after = awaitStats(out, in, s -> s[0] == 2);
             assertEquals(1, after[2]);
-            client.close();
+            one.close();
+            two.close();
 
             in.println("EXIT");
             assertEquals("BYE", out.readLine());

@@ -73,9 +73,4 @@ public final class Errors {
         }
         return new InetException(classify(e), detail, e);
     }
-
-    /** A new exception with the given error and detail. */
-    public static InetException of(InetError error, String detail) {
-        return new InetException(error, detail);
-    }
 }

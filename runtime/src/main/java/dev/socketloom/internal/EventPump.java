@@ -5,6 +5,8 @@ import dev.socketloom.EventHandler;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.locks.ReentrantLock;
@@ -88,7 +90,7 @@ final class EventPump implements Runnable {
         try {
             if (connectHost != null) {
                 try {
-                    conn.connectOnThisThread(RuntimeCore.resolve(connectHost, connectPort));
+                    connect(RuntimeCore.resolve(connectHost, connectPort));
                 } catch (IOException e) {
                     fire(Event.ERROR, Errors.wrap(e, "connect to " + connectHost + ":" + connectPort));
                     conn.closeOnce(null);
@@ -109,14 +111,14 @@ final class EventPump implements Runnable {
     }
 
     private void pump() {
-        long reportedConsumed = -1;
-        int reportedAvailable = -1;
+        ReadBuffer.Progress reported = null;
         long timeoutReportedFor = Long.MIN_VALUE;
         Duration idle = conn.options().idleTimeout();
+        Activity activity = conn.activity();
         while (!stopped()) {
-            SocketConnection.DataState ds;
+            ReadBuffer.DataState ds;
             try {
-                ds = conn.awaitData(SLICE_MILLIS, reportedConsumed, reportedAvailable);
+                ds = conn.io().awaitData(SLICE_MILLIS, reported);
             } catch (IOException e) {
                 if (!stopped()) {
                     fire(Event.ERROR, Errors.wrap(e, "events of " + conn.remoteAddress()));
@@ -129,18 +131,13 @@ final class EventPump implements Runnable {
             }
             switch (ds) {
                 case DATA -> {
-                    long[] before = conn.readProgress();
+                    ReadBuffer.Progress before = conn.io().progress();
                     if (!fire(Event.READ, null)) {
                         return;
                     }
-                    long[] after = conn.readProgress();
-                    if (after[0] != before[0]) {
-                        reportedConsumed = -1; // the callback consumed: fire again for what is still buffered
-                        reportedAvailable = -1;
-                    } else {
-                        reportedConsumed = after[0]; // it consumed nothing: wait for new bytes first
-                        reportedAvailable = (int) after[1];
-                    }
+                    ReadBuffer.Progress after = conn.io().progress();
+                    // consumed something: fire again for what is still buffered; consumed nothing: wait for new bytes
+                    reported = after.consumed() != before.consumed() ? null : after;
                 }
                 case EOF -> {
                     fire(Event.DISCONNECT, null);
@@ -148,17 +145,38 @@ final class EventPump implements Runnable {
                     return;
                 }
                 case NONE -> {
-                    long idleFor = idle.isZero() ? 0 : conn.idleNanos(System.nanoTime());
-                    long last = conn.lastActivityNanos();
+                    long idleFor = idle.isZero() ? 0 : activity.idleNanos(System.nanoTime());
+                    long last = activity.lastActivityNanos();
                     if (!idle.isZero() && last != timeoutReportedFor && idleFor >= idle.toNanos()) {
                         timeoutReportedFor = last;
-                        if (!fire(Event.TIMEOUT, Errors.of(InetError.TIMEOUT,
+                        if (!fire(Event.TIMEOUT, new InetException(InetError.TIMEOUT,
                                 "no activity on " + conn.remoteAddress() + " for " + idle))) {
                             return;
                         }
                     }
                 }
             }
+        }
+    }
+
+    /** Connects an async connection on this (its event) thread. */
+    private void connect(InetSocketAddress target) throws IOException {
+        conn.resolved(target);
+        Socket s = new Socket();
+        if (!conn.attach(s)) {
+            throw new InetException(InetError.OPERATION_CANCELED, "connect to " + target + " canceled by disconnect");
+        }
+        try {
+            Sockets.connect(s, target, conn.options());
+            if (!conn.markOpen()) {
+                throw new InetException(InetError.OPERATION_CANCELED, "connect to " + target
+                        + " canceled by disconnect");
+            }
+        } catch (IOException e) {
+            if (conn.isClosedState()) {
+                throw new InetException(InetError.OPERATION_CANCELED, "connect to " + target + " canceled", e);
+            }
+            throw Errors.wrap(e, "connect to " + target);
         }
     }
 

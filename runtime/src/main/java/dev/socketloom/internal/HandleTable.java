@@ -1,5 +1,8 @@
 package dev.socketloom.internal;
 
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -33,8 +36,8 @@ public final class HandleTable {
                 index = nextIndex++;
                 if (index >= values.length) {
                     int n = Math.min(MAX_SLOTS, values.length * 2);
-                    values = java.util.Arrays.copyOf(values, n);
-                    generations = java.util.Arrays.copyOf(generations, n);
+                    values = Arrays.copyOf(values, n);
+                    generations = Arrays.copyOf(generations, n);
                 }
             } else {
                 return -1;
@@ -74,7 +77,7 @@ public final class HandleTable {
             size--;
             if (++generations[index] <= MAX_GENERATION) {
                 if (freeCount == free.length) {
-                    free = java.util.Arrays.copyOf(free, free.length * 2);
+                    free = Arrays.copyOf(free, free.length * 2);
                 }
                 free[freeCount++] = index;
             } // else: retired for good, so the generation never wraps
@@ -100,10 +103,10 @@ public final class HandleTable {
     }
 
     /** Removes every handle and returns their values. */
-    public java.util.List<Object> clear() {
+    public List<Object> clear() {
         lock.lock();
         try {
-            java.util.List<Object> all = new java.util.ArrayList<>(size);
+            List<Object> all = new ArrayList<>(size);
             for (int i = 0; i < nextIndex; i++) {
                 if (values[i] != null) {
                     all.add(remove((generations[i] << INDEX_BITS) | i));

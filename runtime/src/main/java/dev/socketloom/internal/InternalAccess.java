@@ -37,7 +37,7 @@ public final class InternalAccess {
     public static boolean awaitReadable(Connection c, Duration timeout) throws InetException {
         SocketConnection conn = impl(c);
         if (!conn.isOpenState()) {
-            throw Errors.of(InetError.NOT_CONNECTED, "connection to " + c.remoteAddress() + " is closed");
+            throw new InetException(InetError.NOT_CONNECTED, "connection to " + c.remoteAddress() + " is closed");
         }
         if (c.available() > 0) {
             return true;
@@ -46,8 +46,7 @@ public final class InternalAccess {
             return false;
         }
         try {
-            return conn.awaitData(SocketConnection.timeoutMillis(timeout), -1, -1)
-                    != SocketConnection.DataState.NONE;
+            return conn.io().awaitData(Sockets.timeoutMillis(timeout), null) != ReadBuffer.DataState.NONE;
         } catch (IOException e) {
             throw Errors.wrap(e, "isReadable on " + c.remoteAddress());
         }

@@ -10,7 +10,7 @@ import java.util.List;
  * Joining is not abandoned on interrupt: the guarantees of a disconnect must hold when it returns, so an interrupt
  * received while joining is remembered and restored afterwards.
  */
-public final class Joiner {
+final class Joiner {
     private Joiner() {
     }
 
@@ -19,7 +19,7 @@ public final class Joiner {
      *
      * @return names of threads still alive at the deadline; empty when all terminated
      */
-    public static List<String> joinAll(Collection<Thread> threads, Duration deadline) {
+    static List<String> joinAll(Collection<Thread> threads, Duration deadline) {
         Thread self = Thread.currentThread();
         long end = System.nanoTime() + deadline.toNanos();
         boolean interrupted = false;

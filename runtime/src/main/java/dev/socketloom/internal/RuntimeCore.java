@@ -23,7 +23,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -39,14 +38,21 @@ public final class RuntimeCore implements SocketRuntime {
     private final Map<Long, SocketConnection> connections = new ConcurrentHashMap<>();
     private final Set<ListeningServer> servers = ConcurrentHashMap.newKeySet();
     private final Set<Socket> pendingConnects = ConcurrentHashMap.newKeySet();
-    private final AtomicInteger liveThreads = new AtomicInteger();
-    private final Watchdog watchdog = new Watchdog(this);
+    private final Threads threads = new Threads();
+    private final JoinPolicy joins;
+    private final Watchdog watchdog = new Watchdog(threads);
     private final Keeper keeper = new Keeper();
     private final ReentrantLock closeLock = new ReentrantLock();
     private volatile boolean closed;
 
     /** Opens a runtime; use {@link SocketRuntime#open()}. */
     public RuntimeCore() {
+        this(JoinPolicy.STANDARD);
+    }
+
+    /** Opens a runtime that waits for the threads it interrupts with {@code joins} (a seam for the test suite). */
+    public RuntimeCore(JoinPolicy joins) {
+        this.joins = Objects.requireNonNull(joins, "joins");
     }
 
     static long nextId() {
@@ -55,20 +61,14 @@ public final class RuntimeCore implements SocketRuntime {
 
     // ------------------------------------------------------------------ threads
 
-    /** An unstarted virtual thread counted in {@link #liveThreadCount()} once started via {@link #started}. */
-    Thread newThread(String name, Runnable body) {
-        return Thread.ofVirtual().name(name).unstarted(() -> {
-            try {
-                body.run();
-            } finally {
-                liveThreads.decrementAndGet();
-            }
-        });
+    /** Starts (and counts) every thread of this runtime. */
+    Threads threads() {
+        return threads;
     }
 
-    /** Must be called right before {@code t.start()} for threads made by {@link #newThread}. */
-    void started(Thread t) {
-        liveThreads.incrementAndGet();
+    /** How disconnects, stops and close wait for the threads they interrupted. */
+    JoinPolicy joins() {
+        return joins;
     }
 
     Keeper keeper() {
@@ -77,14 +77,14 @@ public final class RuntimeCore implements SocketRuntime {
 
     @Override
     public int liveThreadCount() {
-        return liveThreads.get() + keeper.aliveCount() + watchdog.aliveCount();
+        return threads.live() + keeper.aliveCount();
     }
 
     // ------------------------------------------------------------------ registries
 
     private void ensureOpen() throws InetException {
         if (closed) {
-            throw Errors.of(InetError.NOT_INITIALIZED, "the SocketRuntime has been closed");
+            throw new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime has been closed");
         }
     }
 
@@ -96,7 +96,7 @@ public final class RuntimeCore implements SocketRuntime {
         }
         if (closed) {
             c.closeOnce(null);
-            throw Errors.of(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while connecting");
+            throw new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while connecting");
         }
     }
 
@@ -130,13 +130,13 @@ public final class RuntimeCore implements SocketRuntime {
 
     static void checkPort(int port) throws InetException {
         if (port < 1 || port > 65_535) {
-            throw Errors.of(InetError.INVALID_ARGUMENT, "port must be 1..65535, was " + port);
+            throw new InetException(InetError.INVALID_ARGUMENT, "port must be 1..65535, was " + port);
         }
     }
 
     static InetSocketAddress resolve(String host, int port) throws InetException {
         if (host == null || host.isBlank()) {
-            throw Errors.of(InetError.INVALID_ARGUMENT, "host must not be empty");
+            throw new InetException(InetError.INVALID_ARGUMENT, "host must not be empty");
         }
         checkPort(port);
         try {
@@ -160,15 +160,11 @@ public final class RuntimeCore implements SocketRuntime {
         pendingConnects.add(s);
         try {
             if (closed) {
-                throw Errors.of(InetError.NOT_INITIALIZED, "the SocketRuntime has been closed");
+                throw new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime has been closed");
             }
-            SocketConnection.configure(s, options);
-            if (options.localAddress() != null) {
-                s.bind(options.localAddress());
-            }
-            s.connect(target, SocketConnection.timeoutMillis(options.connectTimeout()));
+            Sockets.connect(s, target, options);
         } catch (IOException e) {
-            closeQuietly(s);
+            Sockets.closeQuietly(s);
             if (closed) {
                 throw new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while connecting to "
                         + target, e);
@@ -182,7 +178,7 @@ public final class RuntimeCore implements SocketRuntime {
         try {
             c.markOpen();
         } catch (IOException e) {
-            closeQuietly(s);
+            Sockets.closeQuietly(s);
             throw Errors.wrap(e, "connect to " + target);
         }
         register(c);
@@ -196,7 +192,7 @@ public final class RuntimeCore implements SocketRuntime {
         Objects.requireNonNull(handler, "handler");
         ensureOpen();
         if (host == null || host.isBlank()) {
-            throw Errors.of(InetError.INVALID_ARGUMENT, "host must not be empty");
+            throw new InetException(InetError.INVALID_ARGUMENT, "host must not be empty");
         }
         checkPort(port);
         InetSocketAddress unresolved = InetSocketAddress.createUnresolved(host, port);
@@ -205,8 +201,7 @@ public final class RuntimeCore implements SocketRuntime {
         EventPump pump = new EventPump(c, handler, EnumSet.allOf(Event.class), host, port);
         c.installPump(pump);
         register(c);
-        Thread t = newThread("socketloom-events-" + host + ":" + port, pump);
-        c.startManager(t);
+        c.startManager("socketloom-events-" + host + ":" + port, pump, threads);
         return c;
     }
 
@@ -219,18 +214,10 @@ public final class RuntimeCore implements SocketRuntime {
         servers.add(server);
         if (closed) {
             server.disconnect();
-            throw Errors.of(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while starting a server");
+            throw new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while starting a server");
         }
         server.start();
         return server;
-    }
-
-    private static void closeQuietly(Socket s) {
-        try {
-            s.close();
-        } catch (IOException ignored) {
-            // best effort
-        }
     }
 
     // ------------------------------------------------------------------ close (L8)
@@ -240,18 +227,18 @@ public final class RuntimeCore implements SocketRuntime {
         closeLock.lock();
         try {
             closed = true;
-            pendingConnects.forEach(RuntimeCore::closeQuietly);
+            pendingConnects.forEach(Sockets::closeQuietly);
             List<Thread> toJoin = new ArrayList<>();
             Duration deadline = Duration.ZERO;
             for (ListeningServer s : List.copyOf(servers)) {
-                toJoin.addAll(s.shutdown());
+                toJoin.addAll(s.closeAll());
                 deadline = max(deadline, s.options().joinDeadline());
             }
             for (SocketConnection c : List.copyOf(connections.values())) {
                 toJoin.add(c.closeOnce(null));
                 deadline = max(deadline, c.options().joinDeadline());
             }
-            List<String> stragglers = new ArrayList<>(Joiner.joinAll(toJoin, deadline));
+            List<String> stragglers = new ArrayList<>(joins.join(toJoin, deadline));
             for (ListeningServer s : List.copyOf(servers)) {
                 s.terminated();
             }

@@ -9,15 +9,16 @@ import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Enforces write and idle timeouts, which blocking sockets cannot express: one virtual thread per runtime
+ * Enforces write and idle timeouts, which blocking sockets cannot express: one thread per runtime
  * ({@code socketloom-watchdog}) that runs only while some connection has such a timeout, checks them on a tick of a
- * quarter of the smallest timeout (5 ms .. 250 ms), and closes connections whose deadline passed.
+ * quarter of the smallest timeout (5 ms .. 250 ms), and closes connections whose deadline passed. It is a daemon
+ * platform thread, so deadlines fire even while handlers keep every virtual-thread carrier busy.
  */
 final class Watchdog {
     private static final long MIN_TICK = TimeUnit.MILLISECONDS.toNanos(5);
     private static final long MAX_TICK = TimeUnit.MILLISECONDS.toNanos(250);
 
-    private final RuntimeCore runtime;
+    private final Threads threads;
     private final Set<SocketConnection> watched = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -26,8 +27,8 @@ final class Watchdog {
     private boolean stopped; // guarded by lock
     private long tickNanos = MAX_TICK; // guarded by lock
 
-    Watchdog(RuntimeCore runtime) {
-        this.runtime = runtime;
+    Watchdog(Threads threads) {
+        this.threads = threads;
     }
 
     void watch(SocketConnection c) {
@@ -49,11 +50,9 @@ final class Watchdog {
                 wake.signalAll();
             }
             if (thread == null && !stopped) {
-                Thread t = runtime.newThread("socketloom-watchdog", this::run);
+                Thread t = threads.startPlatform("socketloom-watchdog", this::run);
                 thread = t;
                 last = t;
-                runtime.started(t);
-                t.start();
             }
         } finally {
             lock.unlock();
@@ -62,10 +61,6 @@ final class Watchdog {
 
     void unwatch(SocketConnection c) {
         watched.remove(c);
-    }
-
-    int aliveCount() {
-        return 0; // counted by the runtime's thread factory
     }
 
     private void run() {

@@ -1,5 +1,6 @@
 package dev.socketloom.lifecycle;
 
+import dev.socketloom.internal.RuntimeCore;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -9,9 +10,9 @@ import net.jqwik.api.ShrinkingMode;
 import net.jqwik.api.state.ActionChain;
 
 /**
- * The lifecycle property, for running against a deliberately broken runtime only: {@link ShrinkingFindsBrokenJoinTest}
- * turns on {@code TestOnlyFaults.skipConnectionJoin} and launches this class through the JUnit Platform. Its name does
- * not match Surefire's test patterns, so the normal suite never runs it (it would pass there anyway).
+ * The lifecycle property, run against a deliberately broken runtime only: its runtimes are constructed with the
+ * {@link SkipHandlerJoin} policy, and {@link ShrinkingFindsBrokenJoinTest} launches this class through the JUnit
+ * Platform. Its name does not match Surefire's test patterns, so the normal suite never runs it.
  */
 class BrokenJoinChains {
     /** Shorter than the real property's chains: every shrink candidate does real socket work. */
@@ -32,6 +33,6 @@ class BrokenJoinChains {
 
     @Provide
     Arbitrary<ActionChain<World>> chains() {
-        return LifecycleActions.chains(MAX_ACTIONS);
+        return LifecycleActions.chains(MAX_ACTIONS, () -> new RuntimeCore(new SkipHandlerJoin()));
     }
 }

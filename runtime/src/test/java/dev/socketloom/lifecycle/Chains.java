@@ -6,6 +6,7 @@ import dev.socketloom.Server;
 import dev.socketloom.SocketRuntime;
 import dev.socketloom.testing.TestSupport;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import net.jqwik.api.statistics.Statistics;
 import net.jqwik.api.state.ActionChain;
 
@@ -18,10 +19,10 @@ final class Chains {
 
     private static volatile boolean warmedUp;
 
-    /** The chain's initial state: a fresh runtime, with the process's threads and descriptors as the baseline. */
-    static World newWorld() {
+    /** The chain's initial state: a fresh runtime from {@code runtimes}, with the process's threads and descriptors as the baseline. */
+    static World newWorld(Supplier<SocketRuntime> runtimes) {
         warmUp();
-        World w = new World();
+        World w = new World(runtimes);
         World previous = CURRENT.getAndSet(w);
         if (previous != null) {
             throw new IllegalStateException("a previous chain's world was not closed");

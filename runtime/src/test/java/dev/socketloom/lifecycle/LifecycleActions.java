@@ -4,8 +4,10 @@ import dev.socketloom.lifecycle.World.ClientModel;
 import dev.socketloom.lifecycle.World.ClientState;
 import dev.socketloom.lifecycle.World.ServerModel;
 import dev.socketloom.ServerOptions;
+import dev.socketloom.SocketRuntime;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.function.Supplier;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -33,7 +35,12 @@ final class LifecycleActions {
 
     /** Chains of up to {@code maxActions} actions, starting from a fresh runtime. */
     static ActionChainArbitrary<World> chains(int maxActions) {
-        return ActionChain.<World>startWith(Chains::newWorld)
+        return chains(maxActions, SocketRuntime::open);
+    }
+
+    /** Chains of up to {@code maxActions} actions on runtimes opened by {@code runtimes}. */
+    static ActionChainArbitrary<World> chains(int maxActions, Supplier<SocketRuntime> runtimes) {
+        return ActionChain.<World>startWith(() -> Chains.newWorld(runtimes))
                 .withAction(3, startServer())
                 .withAction(5, connect())
                 .withAction(4, echoLine())

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.platform.engine.discovery.DiscoverySelectors.selectClass;
 
-import dev.socketloom.internal.TestOnlyFaults;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
@@ -20,9 +19,10 @@ import org.junit.platform.launcher.core.LauncherDiscoveryRequestBuilder;
 import org.junit.platform.launcher.core.LauncherFactory;
 
 /**
- * The chains can fail, and fail readably: with L1's join switched off ({@link TestOnlyFaults#skipConnectionJoin}) the
- * lifecycle property must be falsified and jqwik must shrink the failure to a chain of a few actions. The switch is
- * turned off again in {@code finally}, so the rest of the suite runs against the real runtime.
+ * The chains can fail, and fail readably: on runtimes whose L1 join is broken ({@link SkipHandlerJoin}, injected
+ * through the runtime's constructor) the lifecycle property must be falsified and jqwik must shrink the failure to a
+ * chain of a few actions. Only {@link BrokenJoinChains} uses the broken runtimes; the rest of the suite never sees
+ * them.
  */
 class ShrinkingFindsBrokenJoinTest {
     /** start server, connect, disconnect (server side or an event client): three actions; allow a little slack. */
@@ -43,7 +43,6 @@ class ShrinkingFindsBrokenJoinTest {
             }
         };
         String converge = System.getProperty(CONVERGE);
-        TestOnlyFaults.skipConnectionJoin(true);
         System.setProperty(CONVERGE, "3"); // every failing shrink candidate waits this long for convergence
         try {
             Launcher launcher = LauncherFactory.create();
@@ -53,7 +52,6 @@ class ShrinkingFindsBrokenJoinTest {
                     .configurationParameter("jqwik.shrinking.bounded.seconds", "120")
                     .build(), listener);
         } finally {
-            TestOnlyFaults.skipConnectionJoin(false);
             if (converge == null) {
                 System.clearProperty(CONVERGE);
             } else {

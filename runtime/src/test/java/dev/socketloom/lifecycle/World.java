@@ -46,6 +46,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
+import java.util.function.Supplier;
 
 /**
  * One try of a lifecycle chain: a real {@link SocketRuntime} on loopback plus a model of what it must contain
@@ -83,14 +84,18 @@ final class World {
     private int clientIds;
     private int runtimes = 1;
 
-    World() {
+    /** Opens every runtime of this world: the real one, or a deliberately broken one for the self-test. */
+    private final Supplier<SocketRuntime> opener;
+
+    World(Supplier<SocketRuntime> runtimes) {
+        this.opener = runtimes;
         try {
             baseline = LeakCheckExtension.Snapshot.take();
             baselineSockets = TestSupport.openSockets();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        rt = SocketRuntime.open();
+        rt = opener.get();
     }
 
     // ------------------------------------------------------------------ model
@@ -873,7 +878,7 @@ final class World {
         }
         servers.clear();
         clients.clear();
-        rt = SocketRuntime.open();
+        rt = opener.get();
         runtimes++;
     }
 

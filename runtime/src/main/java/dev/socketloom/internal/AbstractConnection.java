@@ -1,0 +1,118 @@
+package dev.socketloom.internal;
+
+import dev.socketloom.Connection;
+import dev.socketloom.InetError;
+import dev.socketloom.InetException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+
+/**
+ * The skeleton of {@link Connection}: every method that is defined by the primitives ({@code read}, {@code write},
+ * {@code disconnect}, ...) and so holds no state of its own beyond two lazily made stream views. Threading and
+ * lifecycle are those of the primitives.
+ */
+abstract class AbstractConnection implements Connection {
+    private InputStream inView; // made on first use: most connections never ask
+    private OutputStream outView;
+
+    static void checkRange(byte[] b, int off, int len) {
+        Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "buffer").length);
+    }
+
+    @Override
+    public void readFully(byte[] b, int off, int len) throws InetException {
+        checkRange(b, off, len);
+        int done = 0;
+        while (done < len) {
+            int n = read(b, off + done, len - done);
+            if (n < 0) {
+                throw new InetException(InetError.NOT_CONNECTED,
+                        "stream from " + remoteAddress() + " ended after " + done + " of " + len + " bytes");
+            }
+            done += n;
+        }
+    }
+
+    /** Writes the line and its CRLF in one {@code write}, so concurrent writers never split it. */
+    @Override
+    public void writeLine(String line) throws InetException {
+        Objects.requireNonNull(line, "line");
+        byte[] text = line.getBytes(StandardCharsets.UTF_8);
+        byte[] framed = new byte[text.length + 2];
+        System.arraycopy(text, 0, framed, 0, text.length);
+        framed[text.length] = '\r';
+        framed[text.length + 1] = '\n';
+        write(framed, 0, framed.length);
+    }
+
+    @Override
+    public void close() throws InetException {
+        disconnect();
+    }
+
+    @Override
+    public InputStream inputStream() {
+        InputStream v = inView;
+        if (v == null) {
+            v = new In(); // a racing second view is harmless: views hold no state
+            inView = v;
+        }
+        return v;
+    }
+
+    @Override
+    public OutputStream outputStream() {
+        OutputStream v = outView;
+        if (v == null) {
+            v = new Out();
+            outView = v;
+        }
+        return v;
+    }
+
+    /** {@link #inputStream()}: reads through the connection's buffer; closing it disconnects. */
+    private final class In extends InputStream {
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = AbstractConnection.this.read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            return AbstractConnection.this.read(b, off, len);
+        }
+
+        @Override
+        public int available() {
+            return AbstractConnection.this.available();
+        }
+
+        @Override
+        public void close() throws IOException {
+            disconnect();
+        }
+    }
+
+    /** {@link #outputStream()}: writes under the connection's write lock and timeout; closing it disconnects. */
+    private final class Out extends OutputStream {
+        @Override
+        public void write(int b) throws IOException {
+            AbstractConnection.this.write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            AbstractConnection.this.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            disconnect();
+        }
+    }
+}

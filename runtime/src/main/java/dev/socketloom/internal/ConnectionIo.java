@@ -1,0 +1,169 @@
+package dev.socketloom.internal;
+
+import dev.socketloom.ConnectOptions;
+import dev.socketloom.InetError;
+import dev.socketloom.InetException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The byte path of one connection: reads through a {@link ReadBuffer} under the read lock, writes under the write
+ * lock, each first checking that the connection is open and translating failures through it.
+ *
+ * <p>This is the seam between the lifecycle and the bytes: it works on whatever {@link Socket} it is opened with,
+ * so a layered socket (TLS) needs nothing here but its own streams. One reader and one writer may work at the same
+ * time; neither lock is ever held while taking the connection's state lock.
+ */
+final class ConnectionIo {
+    private final SocketConnection conn;
+    private final Activity activity;
+    private final ConnectOptions options;
+    private final ReentrantLock readLock = new ReentrantLock();
+    private final ReentrantLock writeLock = new ReentrantLock();
+
+    // set by open() before the connection publishes OPEN (a volatile write); used after ensureOpen() (a volatile read)
+    private Socket socket;
+    private ReadBuffer reader;
+    private OutputStream out;
+    private volatile boolean outputShutdown;
+
+    ConnectionIo(SocketConnection conn, Activity activity, ConnectOptions options) {
+        this.conn = conn;
+        this.activity = activity;
+        this.options = options;
+    }
+
+    /** Takes the streams of the connected socket; called once, under the connection's state lock. */
+    void open(Socket s, Object peer) throws IOException {
+        reader = new ReadBuffer(s.getInputStream(), activity, options.maxLineLength(), peer);
+        out = s.getOutputStream();
+        socket = s;
+    }
+
+    int read(byte[] b, int off, int len) throws InetException {
+        readLock.lock();
+        try {
+            conn.ensureOpen();
+            return reader.read(b, off, len);
+        } catch (IOException e) {
+            throw conn.failure(e, "read");
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    String readLine() throws InetException {
+        readLock.lock();
+        try {
+            conn.ensureOpen();
+            return reader.readLine();
+        } catch (IOException e) {
+            throw conn.failure(e, "readLine");
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    int peek(byte[] b, int off, int len) throws InetException {
+        readLock.lock();
+        try {
+            conn.ensureOpen();
+            return reader.peek(b, off, len);
+        } catch (IOException e) {
+            throw conn.failure(e, "peek");
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** Buffered plus readable-from-the-socket bytes; the caller checked that the connection is open. */
+    int available() {
+        int buffered = 0;
+        if (readLock.tryLock()) { // a reader blocked in the socket holds the lock: then nothing is buffered anyway
+            try {
+                buffered = reader.buffered();
+            } finally {
+                readLock.unlock();
+            }
+        }
+        try {
+            return buffered + socket.getInputStream().available();
+        } catch (IOException e) {
+            return buffered;
+        }
+    }
+
+    /** Whether the peer's end of stream has been read; the caller checked that the connection is open. */
+    boolean eof() {
+        return reader.eof();
+    }
+
+    void write(byte[] b, int off, int len) throws InetException {
+        writeLock.lock();
+        try {
+            conn.ensureOpen();
+            if (outputShutdown) {
+                throw new InetException(InetError.OUTPUT_SHUTDOWN, "write to " + conn.remoteAddress()
+                        + " after shutdownOutput");
+            }
+            if (len == 0) {
+                return;
+            }
+            boolean completed = false;
+            activity.writeStarting();
+            try {
+                out.write(b, off, len);
+                completed = true;
+            } finally {
+                activity.writeEnded(completed);
+            }
+        } catch (IOException e) {
+            throw conn.failure(e, "write");
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    void shutdownOutput() throws InetException {
+        writeLock.lock();
+        try {
+            conn.ensureOpen();
+            if (!outputShutdown) {
+                socket.shutdownOutput();
+                outputShutdown = true;
+            }
+        } catch (IOException e) {
+            throw conn.failure(e, "shutdownOutput");
+        } finally {
+            writeLock.unlock();
+        }
+    }
+
+    /**
+     * Waits up to {@code sliceMillis} for bytes the event pump has not reported yet (see
+     * {@link ReadBuffer#awaitUnreported}); EOF once the connection is closed.
+     */
+    ReadBuffer.DataState awaitData(int sliceMillis, ReadBuffer.Progress reported) throws IOException {
+        readLock.lock();
+        try {
+            if (!conn.isOpenState()) {
+                return ReadBuffer.DataState.EOF;
+            }
+            return reader.awaitUnreported(socket, sliceMillis, Sockets.timeoutMillis(options.readTimeout()), reported);
+        } finally {
+            readLock.unlock();
+        }
+    }
+
+    /** Consumed and buffered counts, read together for the pump's bookkeeping. */
+    ReadBuffer.Progress progress() {
+        readLock.lock();
+        try {
+            return reader.progress();
+        } finally {
+            readLock.unlock();
+        }
+    }
+}

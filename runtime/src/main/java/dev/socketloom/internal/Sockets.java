@@ -1,0 +1,80 @@
+package dev.socketloom.internal;
+
+import dev.socketloom.ConnectOptions;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketException;
+import java.time.Duration;
+
+/**
+ * Socket plumbing shared by every path that opens or closes one: applying {@link ConnectOptions}, the one connect
+ * sequence (configure, bind, connect), timeouts as {@code SO_TIMEOUT} milliseconds, and the one quiet close.
+ */
+public final class Sockets {
+    private Sockets() {
+    }
+
+    /** Applies the socket options every connection uses, before connect (client) or right after accept (server). */
+    static void configure(Socket s, ConnectOptions o) throws SocketException {
+        s.setTcpNoDelay(o.tcpNoDelay());
+        s.setKeepAlive(o.keepAlive());
+        if (o.lingerSeconds() >= 0) {
+            s.setSoLinger(true, o.lingerSeconds());
+        }
+        if (o.receiveBufferSize() > 0) {
+            s.setReceiveBufferSize(o.receiveBufferSize());
+        }
+        if (o.sendBufferSize() > 0) {
+            s.setSendBufferSize(o.sendBufferSize());
+        }
+        s.setSoTimeout(timeoutMillis(o.readTimeout()));
+    }
+
+    /**
+     * Configures {@code s}, binds it to the local address of {@code o} if one is set, and connects it to
+     * {@code target} within the connect timeout. The caller made {@code s} reachable for cancellation first (closing
+     * it from another thread is how a pending connect is canceled) and closes it if this throws.
+     */
+    static void connect(Socket s, InetSocketAddress target, ConnectOptions o) throws IOException {
+        configure(s, o);
+        if (o.localAddress() != null) {
+            s.bind(o.localAddress());
+        }
+        s.connect(target, timeoutMillis(o.connectTimeout()));
+    }
+
+    /** A duration as {@code SO_TIMEOUT} milliseconds: 0 for none, at least 1 otherwise, capped at int range. */
+    static int timeoutMillis(Duration d) {
+        if (d.isZero()) {
+            return 0;
+        }
+        long ms = Math.max(1, d.toMillis());
+        return (int) Math.min(Integer.MAX_VALUE, ms);
+    }
+
+    /**
+     * Closes {@code c} if it is not null, ignoring failures: every close on a teardown path goes through here,
+     * because the descriptor is released whether or not close reports an error, and teardown must go on.
+     */
+    static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception ignored) {
+            // best effort by definition; the resource is released either way
+        }
+    }
+
+    /** Closes with SO_LINGER 0, so the peer sees a reset and this side keeps no TIME_WAIT; quietly. */
+    static void reset(Socket s) {
+        try {
+            s.setSoLinger(true, 0);
+        } catch (IOException alreadyClosed) {
+            // nothing left to reset
+        }
+        closeQuietly(s);
+    }
+}

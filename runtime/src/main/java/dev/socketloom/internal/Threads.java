@@ -1,0 +1,53 @@
+package dev.socketloom.internal;
+
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts every thread of one runtime and counts the live ones ({@code SocketRuntime.liveThreadCount()}). A thread is
+ * counted from just before it starts until its body has returned; a start that fails is uncounted at once, so the
+ * count never drifts.
+ */
+final class Threads implements ThreadStarter {
+    private final AtomicInteger live = new AtomicInteger();
+
+    /** Starts a virtual thread: connection handlers, event threads, broadcast writers. */
+    @Override
+    public Thread start(String name, Runnable body) {
+        return start(Thread.ofVirtual().name(name).unstarted(counted(body)));
+    }
+
+    /**
+     * Starts a daemon platform thread, for the runtime's own loops that must run while every carrier is busy: the
+     * acceptor (closing its listener must wake it without help from the virtual-thread scheduler, so a server stops
+     * promptly under load) and the watchdog (timeouts must fire under load).
+     */
+    Thread startPlatform(String name, Runnable body) {
+        return start(Thread.ofPlatform().daemon(true).name(name).unstarted(counted(body)));
+    }
+
+    private Thread start(Thread t) {
+        live.incrementAndGet();
+        try {
+            t.start();
+        } catch (RuntimeException | Error e) {
+            live.decrementAndGet();
+            throw e;
+        }
+        return t;
+    }
+
+    private Runnable counted(Runnable body) {
+        return () -> {
+            try {
+                body.run();
+            } finally {
+                live.decrementAndGet();
+            }
+        };
+    }
+
+    /** Threads started here whose body has not returned yet. */
+    int live() {
+        return live.get();
+    }
+}
