@@ -71,7 +71,10 @@ public final class ConnectOptions {
      */
     public Duration idleTimeout() { return idleTimeout; }
 
-    /** How long {@code disconnect()} waits for the managing thread to terminate before reporting L6. */
+    /**
+     * How long {@code disconnect()} waits for the managing thread to terminate before reporting {@linkplain
+     * dev.socketloom##L6 L6}.
+     */
     public Duration joinDeadline() { return joinDeadline; }
 
     /** Local address and port to bind before connecting, or {@code null} for an automatic choice. */

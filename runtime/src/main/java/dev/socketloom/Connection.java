@@ -13,16 +13,17 @@ import java.util.Set;
  * <p><b>Threading.</b> Reads ({@code read}, {@code readLine}, {@code peek}, {@link #inputStream()}) are serialized by
  * one lock and writes ({@code write}, {@code writeLine}, {@link #outputStream()}) by another, so one reader and one
  * writer may work concurrently and a {@code writeLine} is never interleaved with another write. Every blocking call
- * runs on the caller's thread and honours the connection's timeouts (L10). Nothing here holds a monitor while
- * blocking, so virtual threads are never pinned.
+ * runs on the caller's thread and honours the connection's timeouts ({@linkplain dev.socketloom##L10 L10}). Nothing
+ * here holds a monitor while blocking, so virtual threads are never pinned.
  *
  * <p><b>Lifecycle.</b> A connection is connected until {@link #disconnect()} (= {@link #close()}), {@link #abort()},
  * its server's disconnect, or its runtime's close. {@code disconnect()} closes the socket, interrupts and joins the
- * thread that manages the connection (its handler or event thread) and removes it from every registry; afterwards
- * every operation fails with {@link InetError#NOT_CONNECTED} (L1). It is idempotent, thread-safe, and safe to call
- * from the managing thread itself, which it then does not join (L5). A managing thread that ignores interrupts is
- * waited for only up to {@link ConnectOptions#joinDeadline()} and reported as {@link InetError#THREAD_NOT_TERMINATED}
- * (L6).
+ * thread that manages the connection (its handler or event thread) and removes it from every registry; afterwards every
+ * operation fails with {@link InetError#NOT_CONNECTED} ({@linkplain dev.socketloom##L1 L1}). It is idempotent,
+ * thread-safe, and safe to call from the managing thread itself, which it then does not join ({@linkplain
+ * dev.socketloom##L5 L5}). A managing thread that ignores interrupts is waited for only up to {@link
+ * ConnectOptions#joinDeadline()} and reported as {@link InetError#THREAD_NOT_TERMINATED} ({@linkplain
+ * dev.socketloom##L6 L6}).
  */
 public interface Connection extends Closeable {
 
@@ -109,11 +110,12 @@ public interface Connection extends Closeable {
     OutputStream outputStream();
 
     /**
-     * Terminates the connection (SocketWrench {@code InetDisconnect}, L1): closes the socket, interrupts and joins
-     * the managing thread, removes the connection from its server and runtime. Idempotent and thread-safe.
+     * Terminates the connection (SocketWrench {@code InetDisconnect}, {@linkplain dev.socketloom##L1 L1}): closes the
+     * socket, interrupts and joins the managing thread, removes the connection from its server and runtime. Idempotent
+     * and thread-safe.
      *
-     * @throws InetException THREAD_NOT_TERMINATED if the managing thread outlived the join deadline (L6); the socket
-     *                       is closed and the connection invalid all the same
+     * @throws InetException THREAD_NOT_TERMINATED if the managing thread outlived the join deadline ({@linkplain
+     *         dev.socketloom##L6 L6}); the socket is closed and the connection invalid all the same
      */
     void disconnect() throws InetException;
 
@@ -122,8 +124,8 @@ public interface Connection extends Closeable {
     void close() throws InetException;
 
     /**
-     * Abortive close: sets SO_LINGER to 0 so the OS sends RST instead of FIN (no TIME_WAIT, L11), then
-     * {@link #disconnect()}s. Unsent data is discarded.
+     * Abortive close: sets SO_LINGER to 0 so the OS sends RST instead of FIN (no TIME_WAIT, {@linkplain
+     * dev.socketloom##L11 L11}), then {@link #disconnect()}s. Unsent data is discarded.
      */
     void abort() throws InetException;
 
@@ -138,7 +140,8 @@ public interface Connection extends Closeable {
 
     /**
      * Stops event delivery (SocketWrench {@code InetDisableEvents}): interrupts and joins the event thread (unless
-     * called from it); when it returns no callback runs or will start (L4). The connection stays open.
+     * called from it); when it returns no callback runs or will start ({@linkplain dev.socketloom##L4 L4}). The
+     * connection stays open.
      */
     void disableEvents() throws InetException;
 

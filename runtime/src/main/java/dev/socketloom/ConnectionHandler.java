@@ -3,10 +3,11 @@ package dev.socketloom;
 /**
  * The per-client body of a {@link Server}: SocketWrench's server callback, written as plain blocking code.
  *
- * <p>{@link #handle} runs once per accepted client, on that client's own virtual thread, named
- * {@code socketloom-client-<address>:<port>}. When it returns (or throws) the connection is disconnected and the
- * thread ends. A disconnect from elsewhere closes the socket and interrupts the thread, so a blocked read fails with
- * {@link InetError#NOT_CONNECTED}; handlers should then return promptly (L6 bounds the wait for those that don't).
+ * <p>{@link #handle} runs once per accepted client, on that client's own virtual thread, named {@code
+ * socketloom-client-<address>:<port>}. When it returns (or throws) the connection is disconnected and the thread ends.
+ * A disconnect from elsewhere closes the socket and interrupts the thread, so a blocked read fails with {@link
+ * InetError#NOT_CONNECTED}; handlers should then return promptly ({@linkplain dev.socketloom##L6 L6} bounds the wait
+ * for those that don't).
  */
 @FunctionalInterface
 public interface ConnectionHandler {

@@ -3,8 +3,9 @@ package dev.socketloom;
 /**
  * SocketWrench-style event callback of the {@link Inet} facade ({@code INETEVENTPROC}).
  *
- * <p>Called on the connection's own virtual thread, never concurrently for one handle, and never after
- * {@link Inet#disableEvents}, {@link Inet#disconnect} or {@link Inet#uninitialize} has returned (L4).
+ * <p>Called on the connection's own virtual thread, never concurrently for one handle, and never after {@link
+ * Inet#disableEvents}, {@link Inet#disconnect} or {@link Inet#uninitialize} has returned ({@linkplain
+ * dev.socketloom##L4 L4}).
  */
 @FunctionalInterface
 public interface InetEventProc {

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <p>The message always starts with the error's description, followed by details such as the address involved.
  * For {@link InetError#THREAD_NOT_TERMINATED}, {@link #stragglers()} names the threads that outlived their join
- * deadline (lifecycle guarantee L6). Instances are immutable after construction.
+ * deadline (lifecycle guarantee {@linkplain dev.socketloom##L6 L6}). Instances are immutable after construction.
  */
 public class InetException extends IOException {
     private static final long serialVersionUID = 1L;
@@ -50,7 +50,10 @@ public class InetException extends IOException {
         return error;
     }
 
-    /** Names of threads that did not terminate within their deadline; empty unless the error is L6's. */
+    /**
+     * Names of threads that did not terminate within their deadline; empty unless the error is {@linkplain
+     * dev.socketloom##L6 L6}'s.
+     */
     public List<String> stragglers() {
         return stragglers;
     }

@@ -5,18 +5,23 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * A listening server (SocketWrench {@code InetServerStart}): an acceptor on its own virtual thread
+ * A listening server (SocketWrench {@code InetServerStart}): an acceptor on its own platform thread
  * ({@code socketloom-server-<port>-acceptor}) and one virtual thread per accepted client running the
  * {@link ConnectionHandler}.
  *
  * <p><b>Lifecycle.</b> Running from {@link SocketRuntime#startServer} until {@link #disconnect()} (= {@link #close()}),
- * {@link #stop(Duration)} or the runtime's close. {@code disconnect()} closes the listening socket, stops the
- * acceptor, disconnects every client in parallel and joins the acceptor and every client thread (L2): when it returns
- * nothing of the server runs or is open, {@code clientCount() == 0}, and the port can be bound again at once. It is
- * idempotent, thread-safe and safe to call from a handler, which it does not join (L5). A failing {@code accept()}
- * never ends the server: the acceptor backs off and resumes (L12).
+ * {@link #stop(Duration)} or the runtime's close. {@code disconnect()} closes the listening socket and every client
+ * first, then joins the acceptor and every client thread against one deadline ({@linkplain dev.socketloom##L2 L2}):
+ * when it returns nothing of the server runs or is open, {@code clientCount() == 0}, and the port can be bound again
+ * at once; a thread that outlived the deadline is reported, never hidden ({@linkplain dev.socketloom##L6 L6}). Because
+ * nothing is joined before everything is closed, a stop is prompt also while handlers keep every carrier thread busy
+ * (see {@linkplain dev.socketloom##saturation Under load}). Every stop is idempotent, thread-safe and safe to call
+ * from a handler, which it does not join ({@linkplain dev.socketloom##L5 L5}). A failing {@code accept()} never ends
+ * the server: the acceptor backs off and resumes ({@linkplain dev.socketloom##L12 L12}).
  *
- * <p>All methods are thread-safe.
+ * <p><b>Threading.</b> All methods are thread-safe and may be called from any thread, handlers included. Only
+ * {@link #stop(Duration)}, {@link #disconnect()}, {@link #broadcast(byte[])} and {@link #awaitTermination(Duration)}
+ * block, each for a bounded time.
  */
 public interface Server extends AutoCloseable {
 
@@ -61,22 +66,31 @@ public interface Server extends AutoCloseable {
     void throttle(int maxClients, int maxClientsPerAddress, Duration minAcceptInterval) throws InetException;
 
     /**
-     * Writes {@code data} to every connected client, in parallel, each under its write lock and write timeout.
+     * Writes {@code data} to every connected client, in parallel, each under its write lock and write timeout, and
+     * waits for the writes up to the clients' write timeout (or, without one, the join deadline). A write still
+     * blocked then goes on in the background and is ended by the client's disconnect.
      *
-     * @return the number of clients the whole message was written to
+     * @return the number of clients the whole message was written to before this returned
      */
     int broadcast(byte[] data) throws InetException;
 
     /**
-     * Graceful stop (L3): stops accepting, lets running handlers finish on their own for up to {@code grace}, then
-     * disconnects the rest as {@link #disconnect()} does.
+     * Graceful stop ({@linkplain dev.socketloom##L3 L3}): closes the listener at once (new connections are refused
+     * from the return of the first step on, so a load balancer sends them elsewhere), lets running handlers finish on
+     * their own for up to {@code grace}, then disconnects the rest as {@link #disconnect()} does.
+     *
+     * @return how many handlers finished on their own, how many were forced, and the threads that outlived the join
+     *         deadline even then (normally none)
+     * @throws InetException INVALID_ARGUMENT for a negative grace
      */
     StopResult stop(Duration grace) throws InetException;
 
     /**
-     * Terminates the server (SocketWrench {@code InetDisconnect} on a server handle, L2).
+     * Terminates the server (SocketWrench {@code InetDisconnect} on a server handle, {@linkplain dev.socketloom##L2
+     * L2}).
      *
-     * @throws InetException THREAD_NOT_TERMINATED naming the threads that outlived the join deadline (L6)
+     * @throws InetException THREAD_NOT_TERMINATED naming the threads that outlived the join deadline ({@linkplain
+     *         dev.socketloom##L6 L6})
      */
     void disconnect() throws InetException;
 

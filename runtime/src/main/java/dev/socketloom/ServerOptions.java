@@ -64,10 +64,15 @@ public final class ServerOptions {
     /** Idle timeout of each client; overrides {@link ConnectOptions#idleTimeout()} when non-zero. */
     public Duration idleTimeout() { return idleTimeout; }
 
-    /** How long {@link Server#disconnect()} waits for the acceptor and client threads before reporting L6. */
+    /**
+     * How long {@link Server#disconnect()} waits for the acceptor and client threads before reporting {@linkplain
+     * dev.socketloom##L6 L6}.
+     */
     public Duration joinDeadline() { return joinDeadline; }
 
-    /** First back-off after a failed {@code accept()} (for example EMFILE); doubles up to {@link #acceptBackoffMax()}. */
+    /**
+     * First back-off after a failed {@code accept()} (for example EMFILE); doubles up to {@link #acceptBackoffMax()}.
+     */
     public Duration acceptBackoffInitial() { return acceptBackoffInitial; }
 
     /** Largest back-off between failed accepts. */

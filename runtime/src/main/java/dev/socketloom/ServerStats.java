@@ -6,7 +6,8 @@ package dev.socketloom;
  * @param accepted         connections accepted and handed to a handler
  * @param rejected         connections closed at accept time because a limit ({@code maxClients},
  *                         {@code maxClientsPerAddress}) was reached or the server was stopping
- * @param acceptFailures   failed {@code accept()} calls (for example EMFILE) after which the acceptor backed off (L12)
+ * @param acceptFailures   failed {@code accept()} calls (for example EMFILE) after which the acceptor backed off
+ *                         ({@linkplain dev.socketloom##L12 L12})
  * @param handlerFailures  handlers that ended with an exception
  * @param active           clients connected right now
  */

@@ -8,9 +8,10 @@ import java.util.List;
  * {@code InetUninitialize}).
  *
  * <p><b>Lifecycle.</b> Open from {@link #open()} until {@link #close()}. {@code close()} disconnects every server and
- * connection it owns, in parallel, and joins every thread it started (L8); afterwards the process holds no thread and
- * no socket of it, and every method but {@code close()} fails with {@link InetError#NOT_INITIALIZED}. While any
- * server runs, one non-daemon keeper thread keeps the JVM alive (virtual threads are daemons).
+ * connection it owns, in parallel, and joins every thread it started ({@linkplain dev.socketloom##L8 L8}); afterwards
+ * the process holds no thread and no socket of it, and every method but {@code close()} fails with {@link
+ * InetError#NOT_INITIALIZED}. While any server runs, one non-daemon keeper thread keeps the JVM alive (virtual threads
+ * are daemons).
  *
  * <p>All methods are thread-safe. Several runtimes may coexist; each owns only what it created.
  */
@@ -62,9 +63,10 @@ public interface SocketRuntime extends AutoCloseable {
     boolean isClosed();
 
     /**
-     * Disconnects everything and joins every thread (L8). Idempotent and thread-safe.
+     * Disconnects everything and joins every thread ({@linkplain dev.socketloom##L8 L8}). Idempotent and thread-safe.
      *
-     * @throws InetException THREAD_NOT_TERMINATED naming stragglers (L6); everything is closed all the same
+     * @throws InetException THREAD_NOT_TERMINATED naming stragglers ({@linkplain dev.socketloom##L6 L6}); everything is
+     *         closed all the same
      */
     @Override
     void close() throws InetException;

@@ -11,10 +11,10 @@ import net.jqwik.api.lifecycle.AddLifecycleHook;
 import net.jqwik.api.state.ActionChain;
 
 /**
- * DESIGN.md L1–L10 under generated interleavings: random chains of lifecycle actions against a real runtime on
- * loopback, the model compared with reality after every action (threads, sockets, registries, echoed bytes, event
- * order, no callback after the call that forbade it), no leak at the end of each chain, and no virtual-thread pinning
- * in SocketLoom code during the whole property.
+ * The lifecycle guarantees L1–L10 (package documentation of dev.socketloom) under generated interleavings: random
+ * chains of lifecycle actions against a real runtime on loopback, the model compared with reality after every action
+ * (threads, sockets, registries, echoed bytes, event order, no callback after the call that forbade it), no leak at the
+ * end of each chain, and no virtual-thread pinning in SocketLoom code during the whole property.
  *
  * <p>The default suite runs a bounded number of short chains; {@code -Plifecycle-soak} runs the soak property with
  * many more and longer chains ({@code -Djqwik.tries.default} / {@code -Dlifecycle.soak.tries}, and

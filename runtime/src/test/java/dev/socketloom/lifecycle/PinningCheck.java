@@ -7,8 +7,9 @@ import net.jqwik.api.lifecycle.PropertyExecutor;
 import net.jqwik.api.lifecycle.PropertyLifecycleContext;
 
 /**
- * jqwik hook (DESIGN.md §3): records {@code jdk.VirtualThreadPinned} during the whole property and fails it if any
- * virtual thread was pinned while SocketLoom production code ({@link PinRecorder#PRODUCTION}) was on its stack.
+ * jqwik hook (no monitor may pin a carrier; see the package documentation, "Threads"): records {@code
+ * jdk.VirtualThreadPinned} during the whole property and fails it if any virtual thread was pinned while SocketLoom
+ * production code ({@link PinRecorder#PRODUCTION}) was on its stack.
  */
 public final class PinningCheck implements AroundPropertyHook {
     @Override

@@ -41,7 +41,7 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         // Platform-thread I/O pollers (the JDK 21 default). With JDK 25's default virtual-thread pollers, virtual
         // threads woken from a platform thread starve under sustained loopback ping-pong on few CPUs (see
-        // README, "JDK 25: I/O poller mode"); run with -Djdk.pollerMode=2 to see it. Must be set before the first socket read.
+        // docs/jdk-notes.md); run with -Djdk.pollerMode=2 to see it. Must be set before the first socket read.
         if (System.getProperty("jdk.pollerMode") == null) {
             System.setProperty("jdk.pollerMode", "1");
         }
