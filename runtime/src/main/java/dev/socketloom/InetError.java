@@ -49,6 +49,26 @@ public enum InetError {
     OPERATION_NOT_SUPPORTED(1018, "The operation is not supported"),
     /** The connection was refused because a server limit (clients, per-address clients) was reached. */
     LIMIT_REACHED(1019, "A server limit was reached"),
+    /**
+     * The TLS handshake failed for a reason that is not the certificate's: no protocol version, cipher suite or ALPN
+     * protocol in common, a peer that does not speak TLS (plaintext on a TLS port, or TLS on a plaintext port), a peer
+     * that closed during the handshake, or a fatal alert. The JDK's reason is in the message and the cause.
+     */
+    TLS_HANDSHAKE_FAILED(1030, "The TLS handshake failed"),
+    /**
+     * A certificate was rejected: the peer's chain is untrusted, expired, not yet valid or malformed, or the peer
+     * rejected ours (for example with a {@code bad_certificate} or {@code unknown_ca} alert).
+     */
+    CERTIFICATE_INVALID(1031, "The certificate is not valid or not trusted"),
+    /** The server's certificate is valid and trusted but issued for another host name or address. */
+    HOST_NAME_MISMATCH(1032, "The certificate does not match the host name"),
+    /** The server requires a client certificate (mutual TLS) and the client presented none. */
+    CERTIFICATE_REQUIRED(1033, "A client certificate is required"),
+    /**
+     * TLS options that cannot work: unreadable or malformed key, certificate or trust material, a wrong password, a
+     * key that does not match its certificate, or a protocol or cipher suite this JDK does not offer.
+     */
+    TLS_CONFIGURATION_INVALID(1034, "The TLS configuration is invalid"),
     /** An I/O error that matches no other code. */
     IO_ERROR(1099, "Input/output error");
 

@@ -1,0 +1,365 @@
+package dev.socketloom;
+
+import dev.socketloom.internal.TlsContexts;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import javax.net.ssl.KeyManager;
+import javax.net.ssl.SNIHostName;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManager;
+
+/**
+ * Immutable TLS settings (SocketWrench's {@code INET_OPTION_SECURE} and its security credentials) for clients
+ * ({@link ConnectOptions.Builder#tls}), servers ({@link ServerOptions.Builder#tls}) and
+ * {@link Connection#startTls(TlsOptions)}. TLS is the JDK's own ({@code SSLSocket}); nothing else is needed.
+ *
+ * <p><b>Defaults.</b> TLS 1.3 and 1.2 only (never older); the JDK's cipher suites; the JDK's default trust store; no
+ * key material; no client authentication; no ALPN; handshake timeout 10 s; close_notify timeout 1 s. A client
+ * verifies the server's certificate chain <em>and</em> that the certificate was issued for the host name it
+ * connected to (endpoint identification as in HTTPS), and sends that host name as SNI. Turning verification off takes
+ * an explicit call ({@link Builder#trustAll()} or {@link Builder#verifyHostName(boolean) verifyHostName(false)}).
+ * A server needs key material: {@link Builder#keyMaterial(Path, Path) PEM files}, a {@link Builder#keyStore(Path,
+ * char[]) PKCS#12 keystore} or a ready {@link Builder#sslContext(SSLContext) SSLContext}.
+ *
+ * <p><b>Lifecycle.</b> {@link Builder#build()} reads every file and creates the {@link SSLContext} at once, so a
+ * missing file, a wrong password or a key that does not match its certificate fails there, with
+ * {@link InetError#TLS_CONFIGURATION_INVALID}, not at the first handshake. The options then never change: to rotate a
+ * certificate, build new options (for example {@code old.toBuilder().build()}, which reads the same files again) and
+ * hand them to {@link Server#reloadTls(TlsOptions)}. Connections keep the options they shook hands with.
+ *
+ * <p><b>Threading.</b> Instances are immutable and thread-safe and may be shared by any number of connections and
+ * servers; the handshakes that use them run on each connection's own thread. The {@link Builder} is not thread-safe.
+ */
+public final class TlsOptions {
+    /** Client authentication a server requests (mutual TLS); ignored by clients. */
+    public enum ClientAuth {
+        /** No client certificate is requested. */
+        NONE,
+        /** A client certificate is requested; a client without one is still accepted. */
+        OPTIONAL,
+        /** A valid client certificate is required; a client without one fails with CERTIFICATE_REQUIRED. */
+        REQUIRED
+    }
+
+    /** The protocol versions that may be enabled, newest first: TLS 1.3 and TLS 1.2. */
+    public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
+
+    private final SSLContext context;
+    private final boolean hasKeyMaterial;
+    private final boolean trustAll;
+    private final List<String> protocols;
+    private final List<String> cipherSuites;
+    private final ClientAuth clientAuth;
+    private final List<String> applicationProtocols;
+    private final Duration handshakeTimeout;
+    private final Duration closeNotifyTimeout;
+    private final String serverName;
+    private final boolean verifyHostName;
+    private final Builder source;
+
+    private TlsOptions(Builder b, SSLContext context) {
+        this.context = context;
+        this.hasKeyMaterial = b.keys != null || b.context != null;
+        this.trustAll = b.trustAll;
+        this.protocols = b.protocols;
+        this.cipherSuites = b.cipherSuites;
+        this.clientAuth = b.clientAuth;
+        this.applicationProtocols = b.applicationProtocols;
+        this.handshakeTimeout = b.handshakeTimeout;
+        this.closeNotifyTimeout = b.closeNotifyTimeout;
+        this.serverName = b.serverName;
+        this.verifyHostName = b.verifyHostName && !b.trustAll;
+        this.source = new Builder(b);
+    }
+
+    /** A builder starting from the defaults. */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder with the same settings and sources: its {@link Builder#build()} reads the same files again (what a
+     * certificate rotation needs) or reuses the same {@link SSLContext}.
+     */
+    public Builder toBuilder() {
+        return new Builder(source);
+    }
+
+    /**
+     * The TLS context these options built (or were given). SocketLoom configures each socket's protocols, suites,
+     * client authentication, ALPN and host-name check itself; use the context to share trust with other code, do not
+     * reconfigure it.
+     */
+    public SSLContext sslContext() { return context; }
+
+    /** Whether key material (a certificate and its key, or a ready context) is configured: servers need it. */
+    public boolean hasKeyMaterial() { return hasKeyMaterial; }
+
+    /** Whether every peer certificate is accepted unverified ({@link Builder#trustAll()}). */
+    public boolean trustsAll() { return trustAll; }
+
+    /** Enabled protocol versions, a non-empty subset of {@link #SUPPORTED_PROTOCOLS}. */
+    public List<String> protocols() { return protocols; }
+
+    /** Enabled cipher suites in preference order; empty for the JDK's defaults. */
+    public List<String> cipherSuites() { return cipherSuites; }
+
+    /** Client authentication a server requests. */
+    public ClientAuth clientAuth() { return clientAuth; }
+
+    /** ALPN protocols in preference order (for example {@code h2}, {@code http/1.1}); empty for no ALPN. */
+    public List<String> applicationProtocols() { return applicationProtocols; }
+
+    /**
+     * Upper bound on the whole handshake, from its first byte to its last, on each side. A peer that stalls, or sends
+     * one byte at a time, is disconnected when it expires ({@link InetError#TIMEOUT}).
+     */
+    public Duration handshakeTimeout() { return handshakeTimeout; }
+
+    /**
+     * How long a graceful disconnect may spend sending close_notify to a peer that does not read (its send buffer
+     * full) before the TCP connection is closed without it; also capped at half the connection's join deadline.
+     */
+    public Duration closeNotifyTimeout() { return closeNotifyTimeout; }
+
+    /** The host name a client sends as SNI and verifies, or {@code null} for the host it connects to. */
+    public String serverName() { return serverName; }
+
+    /** Whether a client checks that the server certificate matches the host name (endpoint identification). */
+    public boolean verifyHostName() { return verifyHostName; }
+
+    @Override
+    public String toString() {
+        return "TlsOptions{protocols=" + protocols + ", cipherSuites=" + (cipherSuites.isEmpty() ? "default"
+                : cipherSuites) + ", clientAuth=" + clientAuth + ", alpn=" + applicationProtocols + ", keyMaterial="
+                + hasKeyMaterial + ", trust=" + (trustAll ? "ALL (unsafe)" : source.trustName) + ", verifyHostName="
+                + verifyHostName + ", handshakeTimeout=" + handshakeTimeout + '}';
+    }
+
+    /** Loads key or trust managers when the options are built. */
+    @FunctionalInterface
+    private interface Loader<T> {
+        T load() throws InetException;
+    }
+
+    /**
+     * Mutable, single-threaded builder of {@link TlsOptions}. Setters validate their arguments at once
+     * ({@link IllegalArgumentException}); {@link #build()} loads the material.
+     */
+    public static final class Builder {
+        private Loader<KeyManager[]> keys;
+        private Loader<TrustManager[]> trust;
+        private String trustName = "JDK default";
+        private SSLContext context;
+        private boolean trustAll;
+        private List<String> protocols = SUPPORTED_PROTOCOLS;
+        private List<String> cipherSuites = List.of();
+        private ClientAuth clientAuth = ClientAuth.NONE;
+        private List<String> applicationProtocols = List.of();
+        private Duration handshakeTimeout = Duration.ofSeconds(10);
+        private Duration closeNotifyTimeout = Duration.ofSeconds(1);
+        private String serverName;
+        private boolean verifyHostName = true;
+
+        private Builder() {
+        }
+
+        private Builder(Builder b) {
+            keys = b.keys;
+            trust = b.trust;
+            trustName = b.trustName;
+            context = b.context;
+            trustAll = b.trustAll;
+            protocols = b.protocols;
+            cipherSuites = b.cipherSuites;
+            clientAuth = b.clientAuth;
+            applicationProtocols = b.applicationProtocols;
+            handshakeTimeout = b.handshakeTimeout;
+            closeNotifyTimeout = b.closeNotifyTimeout;
+            serverName = b.serverName;
+            verifyHostName = b.verifyHostName;
+        }
+
+        /**
+         * This side's certificate chain (PEM, leaf first, then intermediates) and private key (PEM: PKCS#8
+         * {@code PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY}; unencrypted). The
+         * files are read by {@link #build()}.
+         */
+        public Builder keyMaterial(Path certificateChainPem, Path privateKeyPem) {
+            Objects.requireNonNull(certificateChainPem, "certificateChainPem");
+            Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            keys = () -> TlsContexts.pemKey(TlsContexts.read(certificateChainPem), TlsContexts.read(privateKeyPem),
+                    certificateChainPem + " / " + privateKeyPem);
+            return this;
+        }
+
+        /** As {@link #keyMaterial(Path, Path)}, from PEM text instead of files. */
+        public Builder keyMaterialPem(String certificateChainPem, String privateKeyPem) {
+            Objects.requireNonNull(certificateChainPem, "certificateChainPem");
+            Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            keys = () -> TlsContexts.pemKey(certificateChainPem, privateKeyPem, "PEM text");
+            return this;
+        }
+
+        /** This side's certificate and key from a keystore file (PKCS#12, or JKS), read by {@link #build()}. */
+        public Builder keyStore(Path keyStore, char[] password) {
+            Objects.requireNonNull(keyStore, "keyStore");
+            char[] copy = password == null ? null : password.clone();
+            keys = () -> TlsContexts.storeKey(keyStore, copy);
+            return this;
+        }
+
+        /** Trusts exactly the CA certificates of a PEM bundle file (instead of the JDK's default trust store). */
+        public Builder trustPem(Path caBundle) {
+            Objects.requireNonNull(caBundle, "caBundle");
+            trust = () -> TlsContexts.pemTrust(TlsContexts.read(caBundle), caBundle.toString());
+            trustName = caBundle.toString();
+            trustAll = false;
+            return this;
+        }
+
+        /** As {@link #trustPem(Path)}, from PEM text. */
+        public Builder trustPemText(String caBundlePem) {
+            Objects.requireNonNull(caBundlePem, "caBundlePem");
+            trust = () -> TlsContexts.pemTrust(caBundlePem, "PEM text");
+            trustName = "PEM text";
+            trustAll = false;
+            return this;
+        }
+
+        /** Trusts the certificates of a keystore file (PKCS#12 or JKS). */
+        public Builder trustStore(Path trustStore, char[] password) {
+            Objects.requireNonNull(trustStore, "trustStore");
+            char[] copy = password == null ? null : password.clone();
+            trust = () -> TlsContexts.storeTrust(trustStore, copy);
+            trustName = trustStore.toString();
+            trustAll = false;
+            return this;
+        }
+
+        /** Trusts what the JDK trusts by default ({@code cacerts}); the default. */
+        public Builder trustJdkDefault() {
+            trust = null;
+            trustName = "JDK default";
+            trustAll = false;
+            return this;
+        }
+
+        /**
+         * <b>Unsafe:</b> accepts every peer certificate without any check (chain, expiry, host name), so anyone on
+         * the path can impersonate the peer. Only for tests and for talking to a known host over a trusted network
+         * (SocketWrench {@code INET_OPTION_TRUSTEDSITE}). The connection is still encrypted.
+         */
+        public Builder trustAll() {
+            trust = TlsContexts::trustAll;
+            trustName = "ALL";
+            trustAll = true;
+            return this;
+        }
+
+        /**
+         * A ready TLS context carrying key and trust material; replaces every key and trust setting. Protocols,
+         * suites, client authentication, ALPN and the host-name check still come from these options.
+         */
+        public Builder sslContext(SSLContext sslContext) {
+            context = Objects.requireNonNull(sslContext, "sslContext");
+            return this;
+        }
+
+        /** Enabled protocol versions; each must be one of {@link #SUPPORTED_PROTOCOLS}. */
+        public Builder protocols(String... versions) {
+            List<String> list = List.of(versions);
+            if (list.isEmpty() || !Set.copyOf(SUPPORTED_PROTOCOLS).containsAll(list)) {
+                throw new IllegalArgumentException("protocols must be a non-empty subset of " + SUPPORTED_PROTOCOLS
+                        + ", was " + list);
+            }
+            protocols = list.stream().distinct().toList();
+            return this;
+        }
+
+        /** Enabled cipher suites in preference order (JDK names); none restores the JDK's defaults. */
+        public Builder cipherSuites(String... suites) {
+            cipherSuites = List.of(suites);
+            return this;
+        }
+
+        /** Client authentication requested by a server. */
+        public Builder clientAuth(ClientAuth auth) {
+            clientAuth = Objects.requireNonNull(auth, "clientAuth");
+            return this;
+        }
+
+        /** ALPN protocols in preference order; none disables ALPN. */
+        public Builder applicationProtocols(String... names) {
+            for (String n : names) {
+                int len = Objects.requireNonNull(n, "application protocol").getBytes(StandardCharsets.UTF_8).length;
+                if (len == 0 || len > 255) {
+                    throw new IllegalArgumentException("ALPN protocol names are 1..255 bytes, was \"" + n + "\"");
+                }
+            }
+            applicationProtocols = List.of(names);
+            return this;
+        }
+
+        /** See {@link TlsOptions#handshakeTimeout()}; must be positive. */
+        public Builder handshakeTimeout(Duration timeout) {
+            handshakeTimeout = Checks.positive(timeout, "handshakeTimeout");
+            return this;
+        }
+
+        /** See {@link TlsOptions#closeNotifyTimeout()}; zero closes without close_notify. */
+        public Builder closeNotifyTimeout(Duration timeout) {
+            closeNotifyTimeout = Checks.timeout(timeout, "closeNotifyTimeout");
+            return this;
+        }
+
+        /** The SNI host name a client sends and verifies instead of the host it connects to; null restores that. */
+        public Builder serverName(String hostName) {
+            if (hostName != null) {
+                try {
+                    new SNIHostName(hostName);
+                } catch (IllegalArgumentException e) {
+                    throw new IllegalArgumentException("not a valid SNI host name: " + hostName, e);
+                }
+            }
+            serverName = hostName;
+            return this;
+        }
+
+        /**
+         * Whether a client checks the server certificate against the host name (default true). <b>Turning it off is
+         * unsafe</b>: any certificate the trust material accepts then passes for any host.
+         */
+        public Builder verifyHostName(boolean on) {
+            verifyHostName = on;
+            return this;
+        }
+
+        /**
+         * Reads the key and trust material and creates the TLS context.
+         *
+         * @throws InetException TLS_CONFIGURATION_INVALID for unreadable or malformed material, a wrong password, a key
+         *                       that does not match its certificate, or a cipher suite this JDK does not support
+         */
+        public TlsOptions build() throws InetException {
+            SSLContext ctx = context != null ? context
+                    : TlsContexts.context(keys == null ? null : keys.load(),
+                            trust == null ? TlsContexts.defaultTrust() : trust.load());
+            if (!cipherSuites.isEmpty()) {
+                List<String> supported = Arrays.asList(ctx.getSupportedSSLParameters().getCipherSuites());
+                for (String s : cipherSuites) {
+                    if (!supported.contains(s)) {
+                        throw new InetException(InetError.TLS_CONFIGURATION_INVALID, "cipher suite " + s
+                                + " is not supported by this JDK");
+                    }
+                }
+            }
+            return new TlsOptions(this, ctx);
+        }
+    }
+}
