@@ -13,6 +13,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * ({@code socketloom-watchdog}) that runs only while some connection has such a timeout, checks them on a tick of a
  * quarter of the smallest timeout (5 ms .. 250 ms), and closes connections whose deadline passed. It is a daemon
  * platform thread, so deadlines fire even while handlers keep every virtual-thread carrier busy.
+ *
+ * <p>It also runs one-off {@linkplain #schedule deadlines} (a TLS handshake's, a close_notify's), each at its own time;
+ * the thread runs while any is armed and ends as soon as nothing is watched or armed. A deadline's action must not
+ * block: it closes a socket.
  */
 final class Watchdog {
     private static final long MIN_TICK = TimeUnit.MILLISECONDS.toNanos(5);
@@ -20,12 +24,14 @@ final class Watchdog {
 
     private final Threads threads;
     private final Set<SocketConnection> watched = ConcurrentHashMap.newKeySet();
+    private final Set<Deadline> deadlines = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
     private Thread thread; // guarded by lock
     private Thread last; // guarded by lock: the most recent thread, joined on stop
     private boolean stopped; // guarded by lock
     private long tickNanos = MAX_TICK; // guarded by lock
+    private long plannedWake = Long.MAX_VALUE; // guarded by lock: when the thread wakes next, if it waits
 
     Watchdog(Threads threads) {
         this.threads = threads;
@@ -49,11 +55,7 @@ final class Watchdog {
                 tickNanos = tick;
                 wake.signalAll();
             }
-            if (thread == null && !stopped) {
-                Thread t = threads.startPlatform("socketloom-watchdog", this::run);
-                thread = t;
-                last = t;
-            }
+            ensureRunning();
         } finally {
             lock.unlock();
         }
@@ -63,20 +65,91 @@ final class Watchdog {
         watched.remove(c);
     }
 
+    /** Starts the thread unless it runs or the watchdog stopped; called with the lock held. */
+    private void ensureRunning() {
+        if (thread == null && !stopped) {
+            Thread t = threads.startPlatform("socketloom-watchdog", this::run);
+            thread = t;
+            last = t;
+        }
+    }
+
+    /** A one-off deadline armed by {@link #schedule}; {@link #cancel()} disarms it. */
+    final class Deadline {
+        private final long atNanos;
+        private final Runnable action;
+
+        private Deadline(long atNanos, Runnable action) {
+            this.atNanos = atNanos;
+            this.action = action;
+        }
+
+        /** Disarms the deadline (a no-op once it fired); the thread ends at once if nothing else is armed. */
+        void cancel() {
+            if (deadlines.remove(this) && deadlines.isEmpty() && watched.isEmpty()) {
+                lock.lock();
+                try {
+                    wake.signalAll();
+                } finally {
+                    lock.unlock();
+                }
+            }
+        }
+    }
+
+    /**
+     * Runs {@code action} on the watchdog thread at {@code atNanos} ({@link System#nanoTime()}) unless canceled first.
+     *
+     * @return the armed deadline, or null once the watchdog has stopped (the runtime closed): nothing enforces it then
+     */
+    Deadline schedule(long atNanos, Runnable action) {
+        Deadline d = new Deadline(atNanos, action);
+        deadlines.add(d);
+        lock.lock();
+        try {
+            if (stopped) {
+                deadlines.remove(d);
+                return null;
+            }
+            if (atNanos - plannedWake < 0) {
+                wake.signalAll(); // earlier than the thread's current wait
+            }
+            ensureRunning();
+            return d;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     private void run() {
         lock.lock();
         try {
-            while (!stopped && !watched.isEmpty()) {
-                try {
-                    wake.awaitNanos(tickNanos);
-                } catch (InterruptedException e) {
-                    continue; // only stop() ends the watchdog; it re-checks the flags
+            while (!stopped && (!watched.isEmpty() || !deadlines.isEmpty())) {
+                long now = System.nanoTime();
+                long wait = watched.isEmpty() ? Long.MAX_VALUE : tickNanos;
+                for (Deadline d : deadlines) {
+                    wait = Math.min(wait, d.atNanos - now);
+                }
+                if (wait > 0) {
+                    plannedWake = now + wait;
+                    try {
+                        wake.awaitNanos(wait);
+                    } catch (InterruptedException e) {
+                        continue; // only stop() ends the watchdog; it re-checks the flags
+                    } finally {
+                        plannedWake = Long.MAX_VALUE;
+                    }
                 }
                 lock.unlock();
                 try {
-                    long now = System.nanoTime();
+                    now = System.nanoTime();
                     for (SocketConnection c : watched) {
                         c.checkDeadlines(now);
+                    }
+                    for (Deadline d : deadlines) {
+                        if (d.atNanos - now <= 0 && deadlines.remove(d)) {
+                            d.action.run();
+                        }
                     }
                 } finally {
                     lock.lock();
