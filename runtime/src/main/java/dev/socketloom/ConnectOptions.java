@@ -8,7 +8,7 @@ import java.time.Duration;
  * {@link ServerOptions#clientOptions()} for accepted clients.
  *
  * <p>Durations of {@link Duration#ZERO} mean "no timeout". Defaults: connect timeout 30 s, no read, write or idle
- * timeout, TCP_NODELAY on, SO_KEEPALIVE off, default linger, maximum line length 64 KiB, join deadline 5 s.
+ * timeout, TCP_NODELAY on, SO_KEEPALIVE off, default linger, maximum line length 64 KiB, join deadline 5 s, no TLS.
  * Instances are immutable and thread-safe; build them with {@link #builder()}.
  */
 public final class ConnectOptions {
@@ -27,6 +27,7 @@ public final class ConnectOptions {
     private final int maxLineLength;
     private final int receiveBufferSize;
     private final int sendBufferSize;
+    private final TlsOptions tls;
 
     private ConnectOptions(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -41,6 +42,7 @@ public final class ConnectOptions {
         this.maxLineLength = b.maxLineLength;
         this.receiveBufferSize = b.receiveBufferSize;
         this.sendBufferSize = b.sendBufferSize;
+        this.tls = b.tls;
     }
 
     /** A builder starting from the defaults. */
@@ -98,12 +100,20 @@ public final class ConnectOptions {
     /** SO_SNDBUF in bytes, or 0 for the OS default. */
     public int sendBufferSize() { return sendBufferSize; }
 
+    /**
+     * TLS for a client connection (implicit TLS, SocketWrench {@code INET_OPTION_SECURE}): the handshake runs right
+     * after the TCP connect, on the connecting thread, and {@code connect} returns only once it completed. {@code null}
+     * (the default) for plain TCP. Accepted clients take their TLS from {@link ServerOptions#tls()} instead.
+     */
+    public TlsOptions tls() { return tls; }
+
     @Override
     public String toString() {
         return "ConnectOptions{connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", writeTimeout=" + writeTimeout + ", idleTimeout=" + idleTimeout + ", joinDeadline=" + joinDeadline
                 + ", localAddress=" + localAddress + ", tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
-                + ", lingerSeconds=" + lingerSeconds + ", maxLineLength=" + maxLineLength + '}';
+                + ", lingerSeconds=" + lingerSeconds + ", maxLineLength=" + maxLineLength
+                + (tls != null ? ", tls=" + tls : "") + '}';
     }
 
     /** Mutable, single-threaded builder of {@link ConnectOptions}; every setter validates its argument at once. */
@@ -120,6 +130,7 @@ public final class ConnectOptions {
         private int maxLineLength = 64 * 1024;
         private int receiveBufferSize;
         private int sendBufferSize;
+        private TlsOptions tls;
 
         private Builder() {
         }
@@ -137,6 +148,7 @@ public final class ConnectOptions {
             maxLineLength = o.maxLineLength;
             receiveBufferSize = o.receiveBufferSize;
             sendBufferSize = o.sendBufferSize;
+            tls = o.tls;
         }
 
         /** See {@link ConnectOptions#connectTimeout()}. */
@@ -186,6 +198,9 @@ public final class ConnectOptions {
 
         /** See {@link ConnectOptions#sendBufferSize()}. */
         public Builder sendBufferSize(int bytes) { sendBufferSize = Checks.nonNegative(bytes, "sendBufferSize"); return this; }
+
+        /** See {@link ConnectOptions#tls()}; {@code null} for plain TCP. */
+        public Builder tls(TlsOptions options) { tls = options; return this; }
 
         /** The immutable options. */
         public ConnectOptions build() {

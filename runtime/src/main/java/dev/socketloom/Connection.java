@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,6 +25,12 @@ import java.util.Set;
  * dev.socketloom##L5 L5}). A managing thread that ignores interrupts is waited for only up to {@link
  * ConnectOptions#joinDeadline()} and reported as {@link InetError#THREAD_NOT_TERMINATED} ({@linkplain
  * dev.socketloom##L6 L6}).
+ *
+ * <p><b>TLS.</b> A connection is secure when TLS protects it: from the start (implicit TLS, {@link
+ * ConnectOptions.Builder#tls} or {@link ServerOptions.Builder#tls}: the handshake completes before {@code connect}
+ * returns or the handler runs) or from a {@link #startTls} on. The calls above work the same on a secure connection;
+ * a graceful disconnect sends TLS close_notify first, {@link #abort()} does not (see {@linkplain dev.socketloom##L13
+ * L13}).
  */
 public interface Connection extends Closeable {
 
@@ -147,4 +154,30 @@ public interface Connection extends Closeable {
 
     /** Whether events are currently enabled. */
     boolean eventsEnabled();
+
+    /** Whether TLS protects this connection (its handshake completed). */
+    boolean isSecure();
+
+    /**
+     * What the TLS handshake negotiated (protocol, cipher suite, peer certificates, ALPN, SNI; SocketWrench's
+     * {@code SECURITYINFO}), or empty for a plain connection.
+     */
+    Optional<TlsInfo> tlsInfo();
+
+    /**
+     * Upgrades this open, plain connection to TLS in place (explicit TLS: STARTTLS in SMTP, IMAP, LDAP), after the
+     * application protocol agreed on it. A client-side connection shakes hands as the TLS client (verifying the host
+     * it connected to, unless the options say otherwise); a server's connection as the TLS server, which needs key
+     * material. Bytes that arrived after the agreement and are still unread (a client's first handshake bytes) are
+     * handed to the TLS layer; a server that sent plaintext after its agreement is refused (STARTTLS injection).
+     *
+     * <p>Runs the handshake on the calling thread, bounded by the handshake timeout, with no other read or write in
+     * progress on this connection. On failure the connection is closed; a disconnect during the handshake ends it like
+     * any blocking call ({@linkplain dev.socketloom##L1 L1}).
+     *
+     * @throws InetException INVALID_ARGUMENT if already secure, if another thread reads or writes, or for a server
+     *                       side without key material; NOT_CONNECTED; TIMEOUT; and the TLS errors of the handshake
+     *                       (TLS_HANDSHAKE_FAILED, CERTIFICATE_INVALID, HOST_NAME_MISMATCH, CERTIFICATE_REQUIRED)
+     */
+    void startTls(TlsOptions options) throws InetException;
 }

@@ -99,6 +99,15 @@ public interface Server extends AutoCloseable {
     void close() throws InetException;
 
     /**
+     * Replaces a TLS server's certificate, key and trust without a restart: handshakes that start after this returns
+     * use {@code options}; connections already established keep theirs; no client is dropped.
+     *
+     * @throws InetException OPERATION_NOT_SUPPORTED for a plain server, INVALID_ARGUMENT for options without key
+     *                       material, SERVER_STOPPED after a stop
+     */
+    void reloadTls(TlsOptions options) throws InetException;
+
+    /**
      * Waits until the server has terminated (disconnected or stopped, all its threads joined).
      *
      * @return true if terminated within {@code timeout}

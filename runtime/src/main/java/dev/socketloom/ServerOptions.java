@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <p>Defaults: wildcard bind address, port 0 (ephemeral), backlog 1024, no client limits, no accept interval, no idle
  * timeout, {@link ConnectOptions#DEFAULTS} for accepted clients, join deadline 5 s, accept back-off 50 ms doubling
- * to 1.6 s. Instances are immutable and thread-safe; build them with {@link #builder()}.
+ * to 1.6 s, no TLS. Instances are immutable and thread-safe; build them with {@link #builder()}.
  */
 public final class ServerOptions {
     private final InetAddress bindAddress;
@@ -23,6 +23,7 @@ public final class ServerOptions {
     private final Duration acceptBackoffInitial;
     private final Duration acceptBackoffMax;
     private final ConnectOptions clientOptions;
+    private final TlsOptions tls;
 
     private ServerOptions(Builder b) {
         bindAddress = b.bindAddress;
@@ -36,6 +37,7 @@ public final class ServerOptions {
         acceptBackoffInitial = b.acceptBackoffInitial;
         acceptBackoffMax = b.acceptBackoffMax;
         clientOptions = b.clientOptions;
+        tls = b.tls;
     }
 
     /** A builder starting from the defaults. */
@@ -81,6 +83,14 @@ public final class ServerOptions {
     /** Options applied to every accepted client (timeouts, TCP options, line limit, join deadline). */
     public ConnectOptions clientOptions() { return clientOptions; }
 
+    /**
+     * TLS for every accepted client (implicit TLS, SocketWrench {@code INET_OPTION_SECURE}), or {@code null} for plain
+     * TCP. The server-side handshake runs on the client's own virtual thread, never on the acceptor, bounded by
+     * {@link TlsOptions#handshakeTimeout()}; the handler runs only after it completed ({@linkplain dev.socketloom##L13
+     * L13}). {@link Server#reloadTls} replaces it at run time.
+     */
+    public TlsOptions tls() { return tls; }
+
     /** The options accepted clients actually use: {@link #clientOptions()} with this server's idle timeout applied. */
     public ConnectOptions effectiveClientOptions() {
         return idleTimeout.isZero() ? clientOptions : clientOptions.toBuilder().idleTimeout(idleTimeout).build();
@@ -91,7 +101,8 @@ public final class ServerOptions {
         return "ServerOptions{bindAddress=" + bindAddress + ", port=" + port + ", backlog=" + backlog
                 + ", maxClients=" + maxClients + ", maxClientsPerAddress=" + maxClientsPerAddress
                 + ", minAcceptInterval=" + minAcceptInterval + ", idleTimeout=" + idleTimeout
-                + ", joinDeadline=" + joinDeadline + ", clientOptions=" + clientOptions + '}';
+                + ", joinDeadline=" + joinDeadline + ", clientOptions=" + clientOptions
+                + (tls != null ? ", tls=" + tls : "") + '}';
     }
 
     /** Mutable, single-threaded builder of {@link ServerOptions}; every setter validates its argument at once. */
@@ -107,6 +118,7 @@ public final class ServerOptions {
         private Duration acceptBackoffInitial = Duration.ofMillis(50);
         private Duration acceptBackoffMax = Duration.ofMillis(1600);
         private ConnectOptions clientOptions = ConnectOptions.DEFAULTS;
+        private TlsOptions tls;
 
         private Builder() {
         }
@@ -153,8 +165,23 @@ public final class ServerOptions {
             return this;
         }
 
-        /** See {@link ServerOptions#clientOptions()}. */
-        public Builder clientOptions(ConnectOptions options) { clientOptions = Objects.requireNonNull(options, "clientOptions"); return this; }
+        /** See {@link ServerOptions#clientOptions()}; its {@code tls} must be unset (use {@link #tls}). */
+        public Builder clientOptions(ConnectOptions options) {
+            if (Objects.requireNonNull(options, "clientOptions").tls() != null) {
+                throw new IllegalArgumentException("a server's TLS is ServerOptions.tls, not clientOptions.tls");
+            }
+            clientOptions = options;
+            return this;
+        }
+
+        /** See {@link ServerOptions#tls()}; the options need key material. {@code null} for plain TCP. */
+        public Builder tls(TlsOptions options) {
+            if (options != null && !options.hasKeyMaterial()) {
+                throw new IllegalArgumentException("a TLS server needs key material (a certificate and its key)");
+            }
+            tls = options;
+            return this;
+        }
 
         /** The immutable options. */
         public ServerOptions build() {

@@ -23,9 +23,10 @@ final class ConnectionIo {
     private final ReentrantLock readLock = new ReentrantLock();
     private final ReentrantLock writeLock = new ReentrantLock();
 
-    // set by open() before the connection publishes OPEN (a volatile write); used after ensureOpen() (a volatile read)
-    private Socket socket;
-    private ReadBuffer reader;
+    // set by open() before the connection publishes OPEN (a volatile write), and by reopen() (startTls) with both
+    // locks held; volatile for available() and eof(), which read them without a lock
+    private volatile Socket socket;
+    private volatile ReadBuffer reader;
     private OutputStream out;
     private volatile boolean outputShutdown;
 
@@ -40,6 +41,60 @@ final class ConnectionIo {
         reader = new ReadBuffer(s.getInputStream(), activity, options.maxLineLength(), peer);
         out = s.getOutputStream();
         socket = s;
+    }
+
+    /**
+     * Replaces the streams with those of {@code s} (the TLS socket after {@code startTls}); the caller holds both
+     * locks ({@link #beginUpgrade}) and has drained the old buffer.
+     */
+    void reopen(Socket s) throws IOException {
+        open(s, reader.peer());
+    }
+
+    /**
+     * Locks the byte path for {@code startTls} and returns the bytes read ahead but not consumed (the start of the
+     * peer's handshake), which the TLS layer must see first. Fails at once if another thread reads or writes: an
+     * upgrade needs the conversation to stand still.
+     */
+    byte[] beginUpgrade(boolean alreadySecure) throws InetException {
+        if (!readLock.tryLock()) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "startTls on " + conn.remoteAddress()
+                    + " while another thread reads");
+        }
+        if (!writeLock.tryLock()) {
+            readLock.unlock();
+            throw new InetException(InetError.INVALID_ARGUMENT, "startTls on " + conn.remoteAddress()
+                    + " while another thread writes");
+        }
+        try {
+            conn.ensureOpen();
+            if (alreadySecure) {
+                throw new InetException(InetError.INVALID_ARGUMENT, conn.remoteAddress() + " is already secure");
+            }
+            if (outputShutdown || reader.eof()) {
+                throw new InetException(InetError.NOT_CONNECTED, "startTls on " + conn.remoteAddress()
+                        + " after its stream was shut down");
+            }
+            return reader.drain();
+        } catch (InetException e) {
+            endUpgrade();
+            throw e;
+        }
+    }
+
+    /** Unlocks what {@link #beginUpgrade} locked. */
+    void endUpgrade() {
+        writeLock.unlock();
+        readLock.unlock();
+    }
+
+    /** Takes the write lock if no write is in progress (a TLS close sends close_notify only then). */
+    boolean tryLockWrite() {
+        return writeLock.tryLock();
+    }
+
+    void unlockWrite() {
+        writeLock.unlock();
     }
 
     int read(byte[] b, int off, int len) throws InetException {
@@ -131,7 +186,14 @@ final class ConnectionIo {
         try {
             conn.ensureOpen();
             if (!outputShutdown) {
-                socket.shutdownOutput();
+                boolean completed = false;
+                activity.writeStarting(); // over TLS this sends close_notify: a write, under the write timeout
+                try {
+                    socket.shutdownOutput();
+                    completed = true;
+                } finally {
+                    activity.writeEnded(completed);
+                }
                 outputShutdown = true;
             }
         } catch (IOException e) {

@@ -22,6 +22,9 @@ public final class Errors {
         if (e instanceof InetException ie) {
             return ie.error();
         }
+        if (e instanceof javax.net.ssl.SSLException) {
+            return TlsErrors.classify(e, e instanceof javax.net.ssl.SSLHandshakeException);
+        }
         if (e instanceof SocketTimeoutException) {
             return InetError.TIMEOUT;
         }

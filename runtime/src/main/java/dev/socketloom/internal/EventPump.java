@@ -166,9 +166,10 @@ final class EventPump implements Runnable {
         if (!conn.attach(s)) {
             throw new InetException(InetError.OPERATION_CANCELED, "connect to " + target + " canceled by disconnect");
         }
+        boolean secure = conn.options().tls() != null;
         try {
             Sockets.connect(s, target, conn.options());
-            if (!conn.markOpen()) {
+            if (!secure && !conn.markOpen()) {
                 throw new InetException(InetError.OPERATION_CANCELED, "connect to " + target
                         + " canceled by disconnect");
             }
@@ -177,6 +178,9 @@ final class EventPump implements Runnable {
                 throw new InetException(InetError.OPERATION_CANCELED, "connect to " + target + " canceled", e);
             }
             throw Errors.wrap(e, "connect to " + target);
+        }
+        if (secure) {
+            conn.secure(conn.options().tls(), null); // the TLS handshake, on this thread; opens the connection
         }
     }
 

@@ -9,6 +9,7 @@ import dev.socketloom.Server;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.ServerStats;
 import dev.socketloom.StopResult;
+import dev.socketloom.TlsOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -56,6 +57,9 @@ final class ListeningServer implements Server {
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder handlerFailures = new LongAdder();
+    private final LongAdder tlsFailures = new LongAdder();
+    /** The TLS of new handshakes ({@link #reloadTls}); null for a plain server, which never becomes a TLS one. */
+    private volatile TlsOptions tls;
 
     private ListeningServer(RuntimeCore runtime, ServerOptions options, ConnectionHandler handler,
                             ServerSocket listener) {
@@ -63,6 +67,7 @@ final class ListeningServer implements Server {
         this.options = options;
         this.clientOptions = options.effectiveClientOptions();
         this.handler = handler;
+        this.tls = options.tls();
         this.port = listener.getLocalPort();
         this.localAddress = (InetSocketAddress) listener.getLocalSocketAddress();
         this.threads = new ClientThreads(runtime.threads());
@@ -114,7 +119,9 @@ final class ListeningServer implements Server {
         try {
             Sockets.configure(s, clientOptions);
             c.attach(s);
-            c.markOpen();
+            if (tls == null) {
+                c.markOpen(); // a TLS client opens after its handshake, on its own thread (serve)
+            }
         } catch (IOException e) {
             acceptor.reject(s);
             return;
@@ -126,7 +133,9 @@ final class ListeningServer implements Server {
             return; // the runtime is closing; register() already closed the connection
         }
         if (c.startManager(c.threadName(), () -> serve(c), threads)) {
-            accepted.increment();
+            if (tls == null) {
+                accepted.increment();
+            }
         } else {
             c.closeOnce(null); // stopping: the client is closed instead of served
         }
@@ -135,6 +144,9 @@ final class ListeningServer implements Server {
     /** The body of a client's thread. */
     private void serve(SocketConnection c) {
         try {
+            if (tls != null && !handshake(c)) {
+                return;
+            }
             if (c.isOpenState()) {
                 handler.handle(c);
             }
@@ -153,6 +165,26 @@ final class ListeningServer implements Server {
             }
         } finally {
             c.closeOnce(null);
+        }
+    }
+
+    /**
+     * The server side of implicit TLS, on the client's own virtual thread (never the acceptor, so a stalled handshake
+     * delays nobody else), bounded by the handshake timeout. False if it failed: the connection is closed, and the
+     * failure counted unless a disconnect or stop ended it.
+     */
+    private boolean handshake(SocketConnection c) {
+        try {
+            c.secure(tls, null);
+            accepted.increment();
+            return true;
+        } catch (InetException e) {
+            if (e.error() != InetError.NOT_CONNECTED) {
+                tlsFailures.increment();
+                LOG.log(System.Logger.Level.DEBUG, "TLS handshake with {0} failed: {1}", c.remoteAddress(),
+                        e.getMessage());
+            }
+            return false;
         }
     }
 
@@ -193,8 +225,9 @@ final class ListeningServer implements Server {
      */
     List<Thread> closeAll() {
         List<Thread> toJoin = stopAccepting();
+        long closeNotifyBy = System.nanoTime() + options.joinDeadline().toNanos() / 2; // shared by all TLS clients
         for (SocketConnection c : clients.snapshot()) {
-            c.closeOnce(null);
+            c.closeOnce(null, closeNotifyBy);
         }
         toJoin.addAll(threads.alive());
         return toJoin;
@@ -314,6 +347,20 @@ final class ListeningServer implements Server {
         return reached.get();
     }
 
+    @Override
+    public void reloadTls(TlsOptions options) throws InetException {
+        Objects.requireNonNull(options, "options");
+        if (tls == null) {
+            throw new InetException(InetError.OPERATION_NOT_SUPPORTED, "server on port " + port + " is not a TLS "
+                    + "server");
+        }
+        if (!options.hasKeyMaterial()) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "a TLS server needs key material");
+        }
+        ensureRunning();
+        tls = options;
+    }
+
     // ------------------------------------------------------------------ observation
 
     @Override
@@ -339,7 +386,7 @@ final class ListeningServer implements Server {
     @Override
     public ServerStats stats() {
         return new ServerStats(accepted.sum(), acceptor.rejected(), acceptor.failures(), handlerFailures.sum(),
-                clients.size());
+                clients.size(), tlsFailures.sum());
     }
 
     @Override

@@ -48,6 +48,19 @@ final class ReadBuffer {
         return eof;
     }
 
+    /** Who the bytes come from, for messages. */
+    Object peer() {
+        return peer;
+    }
+
+    /** Removes and returns the bytes buffered but not consumed yet (handed to a TLS layer by {@code startTls}). */
+    byte[] drain() {
+        byte[] rest = buf == null ? new byte[0] : Arrays.copyOfRange(buf, pos, lim);
+        consumed += lim - pos;
+        pos = lim;
+        return rest;
+    }
+
     /** Bytes buffered and not consumed yet. */
     int buffered() {
         return lim - pos;

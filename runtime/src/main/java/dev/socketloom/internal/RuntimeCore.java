@@ -75,6 +75,11 @@ public final class RuntimeCore implements SocketRuntime {
         return keeper;
     }
 
+    /** Enforces write, idle, TLS handshake and close_notify deadlines. */
+    Watchdog watchdog() {
+        return watchdog;
+    }
+
     @Override
     public int liveThreadCount() {
         return threads.live() + keeper.aliveCount();
@@ -175,6 +180,17 @@ public final class RuntimeCore implements SocketRuntime {
         }
         SocketConnection c = new SocketConnection(nextId(), this, null, options, target, clientThreadName(target));
         c.attach(s);
+        if (options.tls() != null) {
+            register(c); // close() reaches it during the handshake, which runs here, on the caller's thread
+            try {
+                c.secure(options.tls(), null);
+            } catch (InetException e) {
+                c.closeOnce(null);
+                throw closed ? new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime was closed during "
+                        + "the TLS handshake with " + target, e) : e;
+            }
+            return c;
+        }
         try {
             c.markOpen();
         } catch (IOException e) {
@@ -234,8 +250,11 @@ public final class RuntimeCore implements SocketRuntime {
                 toJoin.addAll(s.closeAll());
                 deadline = max(deadline, s.options().joinDeadline());
             }
-            for (SocketConnection c : List.copyOf(connections.values())) {
-                toJoin.add(c.closeOnce(null));
+            List<SocketConnection> open = List.copyOf(connections.values());
+            long closeNotifyBy = System.nanoTime() + open.stream().mapToLong(c -> c.options().joinDeadline().toNanos())
+                    .max().orElse(0) / 2; // one close_notify budget shared by all TLS connections
+            for (SocketConnection c : open) {
+                toJoin.add(c.closeOnce(null, closeNotifyBy));
                 deadline = max(deadline, c.options().joinDeadline());
             }
             List<String> stragglers = new ArrayList<>(joins.join(toJoin, deadline));

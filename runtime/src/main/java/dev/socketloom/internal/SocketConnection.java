@@ -6,6 +6,8 @@ import dev.socketloom.Event;
 import dev.socketloom.EventHandler;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
+import dev.socketloom.TlsInfo;
+import dev.socketloom.TlsOptions;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -13,6 +15,7 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -22,9 +25,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * which delegate buffering to {@link ReadBuffer} and timing to {@link Activity}. The conveniences built on the
  * primitives live in {@link AbstractConnection}.
  *
- * <p>The socket is whatever the opener attached: a plain {@link Socket} today; a layer that must run before the
+ * <p>The socket is whatever the opener attached: a plain {@link Socket}; a layer that must run before the
  * connection opens (a TLS handshake, a PROXY header) belongs between {@link #attach} and {@link #markOpen}, on the
- * connection's own thread.
+ * connection's own thread. {@link #secure} is the TLS one: it layers a {@link TlsLayer} over the attached socket and
+ * opens the connection when the handshake completed (or, for {@code startTls}, upgrades an open one in place).
  *
  * <p>State changes happen under {@link #stateLock}; it is held only for non-blocking work (plus the socket close and
  * a thread start), never across reads, writes or joins, which {@link ConnectionIo} serializes with locks of its own.
@@ -48,6 +52,7 @@ public final class SocketConnection extends AbstractConnection {
     private volatile Socket socket;
     private volatile Thread manager;
     private volatile EventPump events;
+    private volatile TlsLayer tls;
     private Thread closedManager; // guarded by stateLock
 
     /** Why the runtime closed this connection on its own (TIMEOUT for write/idle expiry), or null. */
@@ -94,7 +99,8 @@ public final class SocketConnection extends AbstractConnection {
             if (state == State.CLOSED) {
                 return false;
             }
-            io.open(socket, remote);
+            TlsLayer layer = tls;
+            io.open(layer != null ? layer.socket() : socket, remote);
             activity.touch();
             state = State.OPEN;
             return true;
@@ -130,6 +136,14 @@ public final class SocketConnection extends AbstractConnection {
      * caller) and leaves every registry. Idempotent; returns the thread that must be joined, or null.
      */
     Thread closeOnce(InetError reason) {
+        return closeOnce(reason, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #closeOnce(InetError)} with a shared deadline for close_notify ({@link System#nanoTime()}), so that a stop
+     * closing many TLS clients spends at most that long on peers that do not read.
+     */
+    Thread closeOnce(InetError reason, long closeNotifyBy) {
         stateLock.lock();
         try {
             if (state != State.CLOSED) {
@@ -142,7 +156,7 @@ public final class SocketConnection extends AbstractConnection {
                 if (pump != null) {
                     pump.cancel();
                 }
-                Sockets.closeQuietly(socket);
+                closeTransport(reason, closeNotifyBy);
                 Thread m = closedManager;
                 if (m != null && m != Thread.currentThread()) {
                     m.interrupt();
@@ -170,6 +184,71 @@ public final class SocketConnection extends AbstractConnection {
         } else if (events == null && activity.idleExpired(now)) {
             expiry = "idle timeout " + options.idleTimeout();
             closeOnce(InetError.TIMEOUT);
+        }
+    }
+
+    /**
+     * Closes the socket. An established TLS layer first sends close_notify, unless the runtime closes the connection
+     * on its own ({@code reason}: a timeout) or a write is in progress (see {@link TlsLayer}); the send is bounded by
+     * the TLS close_notify timeout, half the join deadline and {@code closeNotifyBy}.
+     */
+    private void closeTransport(InetError reason, long closeNotifyBy) {
+        TlsLayer layer = tls;
+        if (layer != null && reason == null && io.tryLockWrite()) {
+            try {
+                long budget = Math.min(layer.options().closeNotifyTimeout().toNanos(),
+                        options.joinDeadline().toNanos() / 2);
+                long by = System.nanoTime() + budget;
+                layer.closeNotify(runtime.watchdog(), closeNotifyBy - by < 0 ? closeNotifyBy : by);
+            } finally {
+                io.unlockWrite();
+            }
+        }
+        Sockets.closeQuietly(socket);
+    }
+
+    /**
+     * Layers TLS over this connection and shakes hands on the calling thread, which must be the connection's own
+     * (its handler, event or connecting thread). A connection that is still connecting opens when the handshake
+     * completes (implicit TLS); an open one ({@code startTls}, with its byte path locked by the caller) stays open.
+     * On failure the classified error is thrown and the caller closes the connection (after reporting it, for an
+     * event thread): a connection whose handshake failed never opens, so no handler sees it.
+     *
+     * @param consumed bytes a server already read from the peer (the start of the client's handshake), or null
+     */
+    void secure(TlsOptions o, byte[] consumed) throws InetException {
+        TlsLayer layer;
+        boolean upgrade;
+        stateLock.lock();
+        try {
+            if (state == State.CLOSED) {
+                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remote + " is closed");
+            }
+            upgrade = state == State.OPEN;
+            layer = server != null ? TlsLayer.server(socket, o, consumed)
+                    : TlsLayer.client(socket, o, remote.getHostString(), remote.getPort());
+            tls = layer;
+        } catch (IOException e) {
+            throw failure(e, "TLS setup");
+        } finally {
+            stateLock.unlock();
+        }
+        try {
+            layer.handshake(runtime.watchdog(), Sockets.timeoutMillis(options.readTimeout()));
+            if (upgrade) {
+                io.reopen(layer.socket());
+            } else if (!markOpen()) {
+                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remote + " is closed");
+            }
+        } catch (IOException e) {
+            if (state == State.CLOSED || e instanceof InetException) {
+                throw failure(e, "TLS handshake");
+            }
+            InetError error = TlsErrors.classify(e, true);
+            if (error == InetError.TLS_HANDSHAKE_FAILED && layer.certificateRequestedNoneSent()) {
+                error = InetError.CERTIFICATE_REQUIRED; // a TLS 1.2 server says only "handshake_failure"
+            }
+            throw new InetException(error, layer.describe(error, e), e);
         }
     }
 
@@ -292,15 +371,23 @@ public final class SocketConnection extends AbstractConnection {
 
     @Override
     public void disconnect() throws InetException {
-        join(closeOnce(null), "connection " + remote + " is closed, but its thread");
+        long start = System.nanoTime();
+        Thread t = closeOnce(null);
+        // a TLS close_notify may have taken part of the deadline: the whole call stays within it
+        join(t, "connection " + remote + " is closed, but its thread", options.joinDeadline().minusNanos(
+                Math.min(System.nanoTime() - start, options.joinDeadline().toNanos() / 2)));
     }
 
     /** Joins {@code t} (not the caller: L5) against the join deadline; reports it if it outlives it (L6). */
     private void join(Thread t, String whose) throws InetException {
+        join(t, whose, options.joinDeadline());
+    }
+
+    private void join(Thread t, String whose, Duration deadline) throws InetException {
         if (t == null || t == Thread.currentThread()) {
             return;
         }
-        List<String> stragglers = runtime.joins().join(List.of(t), options.joinDeadline());
+        List<String> stragglers = runtime.joins().join(List.of(t), deadline);
         if (!stragglers.isEmpty()) {
             throw new InetException(InetError.THREAD_NOT_TERMINATED,
                     whose + " ignored the interrupt for " + options.joinDeadline(), null, stragglers);
@@ -411,6 +498,42 @@ public final class SocketConnection extends AbstractConnection {
     /** Sets the address an async connect resolved, before it attaches its socket. */
     void resolved(InetSocketAddress target) {
         remote = target;
+    }
+
+    // ------------------------------------------------------------------ TLS
+
+    @Override
+    public boolean isSecure() {
+        TlsLayer layer = tls;
+        return layer != null && layer.info() != null;
+    }
+
+    @Override
+    public Optional<TlsInfo> tlsInfo() {
+        TlsLayer layer = tls;
+        return Optional.ofNullable(layer == null ? null : layer.info());
+    }
+
+    @Override
+    public void startTls(TlsOptions o) throws InetException {
+        Objects.requireNonNull(o, "options");
+        if (server != null && !o.hasKeyMaterial()) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "startTls on the server side needs key material");
+        }
+        byte[] pending = io.beginUpgrade(tls != null);
+        try {
+            if (server == null && pending.length > 0) {
+                closeOnce(null);
+                throw new InetException(InetError.TLS_HANDSHAKE_FAILED, remote + " sent " + pending.length
+                        + " bytes of plaintext before the TLS handshake (a STARTTLS injection?); disconnected");
+            }
+            secure(o, pending);
+        } catch (InetException e) {
+            closeOnce(null);
+            throw e;
+        } finally {
+            io.endUpgrade();
+        }
     }
 
     @Override
