@@ -74,6 +74,24 @@ public final class EnginePeer implements AutoCloseable {
         wrap(ByteBuffer.wrap(data));
     }
 
+    /**
+     * Encrypts {@code data} as one record and sends only its first {@code firstBytes} bytes; returns the rest, to be
+     * sent with {@link #writeRaw} (a record split across TCP segments, with a pause in between).
+     */
+    public byte[] writePartial(byte[] data, int firstBytes) throws IOException {
+        netOut.clear();
+        engine.wrap(ByteBuffer.wrap(data), netOut);
+        out.write(netOut.array(), 0, firstBytes);
+        out.flush();
+        return java.util.Arrays.copyOfRange(netOut.array(), firstBytes, netOut.position());
+    }
+
+    /** Sends bytes as they are (the rest of a split record). */
+    public void writeRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
     /** Reads application bytes until {@code n} arrived; returns them. */
     public byte[] read(int n) throws IOException {
         byte[] result = new byte[n];
