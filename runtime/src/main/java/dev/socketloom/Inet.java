@@ -46,8 +46,19 @@ public final class Inet {
     public static final int INET_OPTION_KEEPALIVE = 0x0002;
     /** TCP_NODELAY (disable Nagle). */
     public static final int INET_OPTION_NODELAY = 0x0004;
-    /** TLS; reserved until TLS support lands: using it fails with OPERATION_NOT_SUPPORTED. */
+    /**
+     * Implicit TLS, as SocketWrench's {@code INET_OPTION_SECURE}: a client shakes hands right after connecting (with
+     * the JDK's default trust and the host name verified, or with the credentials passed), a server with every client
+     * it accepts (it needs credentials: a certificate and its key). See {@link TlsOptions}.
+     */
     public static final int INET_OPTION_SECURE = 0x1000;
+    /**
+     * <b>Unsafe:</b> with {@link #INET_OPTION_SECURE}, the server is trusted: its certificate is not validated at all
+     * (chain, expiry, host name), so anyone on the path could impersonate it. Named and numbered after SocketWrench's
+     * {@code INET_OPTION_TRUSTEDSITE} ({@code swOptionTrustedSite}, {@code &H800}: "the server certificate will not be
+     * validated and the connection will always be permitted"); without {@code INET_OPTION_SECURE} it has no effect.
+     */
+    public static final int INET_OPTION_TRUSTEDSITE = 0x0800;
 
     /** The connection was established (a server's client: accepted). */
     public static final int INET_EVENT_CONNECT = 1;
@@ -147,8 +158,17 @@ public final class Inet {
      * @param options    {@code INET_OPTION_*} bits
      */
     public static int connect(String host, int port, int timeoutSec, int options) {
+        return connect(host, port, timeoutSec, options, null);
+    }
+
+    /**
+     * Connects with security credentials (InetConnect's {@code lpCredentials}): with {@link #INET_OPTION_SECURE}, the
+     * TLS handshake uses {@code credentials} (a client certificate for mutual TLS, a CA bundle to trust, ALPN, ...).
+     * A failed handshake returns {@link #INVALID_SOCKET} with the TLS error as last error.
+     */
+    public static int connect(String host, int port, int timeoutSec, int options, TlsOptions credentials) {
         try {
-            Connection c = rt().connect(host, port, InetCodes.connectOptions(timeoutSec, options));
+            Connection c = rt().connect(host, port, InetCodes.clientOptions(timeoutSec, options, credentials));
             try {
                 return ok(InetHandles.register(c));
             } catch (InetException e) {
@@ -168,7 +188,7 @@ public final class Inet {
                                    InetEventProc proc) {
         try {
             requireProc(proc);
-            ConnectOptions co = InetCodes.connectOptions(timeoutSec, options);
+            ConnectOptions co = InetCodes.clientOptions(timeoutSec, options, null);
             int[] handle = {INVALID_SOCKET};
             Set<Event> mask = InetCodes.events(eventMask);
             EventHandler adapted = InetCodes.adapt(handle, proc);
@@ -232,10 +252,21 @@ public final class Inet {
      */
     public static int serverStart(String localHost, int port, int backlog, int maxClients, int timeoutSec,
                                   int options, InetEventProc proc) {
+        return serverStart(localHost, port, backlog, maxClients, timeoutSec, options, null, proc);
+    }
+
+    /**
+     * Starts a secure server (InetServerStart with {@code lpCredentials}): {@code options} include
+     * {@link #INET_OPTION_SECURE} and {@code credentials} carry the server's certificate and key (for example
+     * {@code TlsOptions.builder().keyMaterial(certPem, keyPem).build()}). Each client's TLS handshake runs on its own
+     * virtual thread before CONNECT; a client whose handshake fails never gets a handle or an event.
+     */
+    public static int serverStart(String localHost, int port, int backlog, int maxClients, int timeoutSec,
+                                  int options, TlsOptions credentials, InetEventProc proc) {
         try {
             requireProc(proc);
             ServerOptions serverOptions = InetCodes.serverOptions(localHost, port, backlog, maxClients, timeoutSec,
-                    options);
+                    options, credentials);
             Set<Event> all = EnumSet.allOf(Event.class);
             Server server = rt().startServer(serverOptions, c -> {
                 int h;

@@ -14,14 +14,41 @@ final class InetCodes {
     private InetCodes() {
     }
 
+    /** The TLS options of a secure client without credentials: the JDK's trust, host names verified; made once. */
+    private static volatile TlsOptions defaultClientTls;
+
+    /**
+     * Client options: the option bits, and with {@code INET_OPTION_SECURE} implicit TLS from {@code credentials} (or
+     * the JDK's default trust when null); {@code INET_OPTION_TRUSTEDSITE} then trusts every server (unsafe).
+     */
+    static ConnectOptions clientOptions(int timeoutSec, int options, TlsOptions credentials) throws InetException {
+        ConnectOptions co = connectOptions(timeoutSec, options);
+        if ((options & Inet.INET_OPTION_SECURE) == 0) {
+            if (credentials != null) {
+                throw new InetException(InetError.INVALID_ARGUMENT, "credentials need INET_OPTION_SECURE");
+            }
+            return co; // INET_OPTION_TRUSTEDSITE alone has no effect, as in SocketWrench
+        }
+        TlsOptions tls = credentials;
+        if ((options & Inet.INET_OPTION_TRUSTEDSITE) != 0) {
+            tls = (credentials != null ? credentials.toBuilder() : TlsOptions.builder()).trustAll().build();
+        } else if (tls == null) {
+            tls = defaultClientTls;
+            if (tls == null) {
+                tls = TlsOptions.builder().build();
+                defaultClientTls = tls;
+            }
+        }
+        return co.toBuilder().tls(tls).build();
+    }
+
+    /** Connection options from the option bits, without TLS (see {@link #clientOptions}). */
     static ConnectOptions connectOptions(int timeoutSec, int options) throws InetException {
         if (timeoutSec < 0) {
             throw new InetException(InetError.INVALID_ARGUMENT, "timeout must not be negative: " + timeoutSec);
         }
-        if ((options & Inet.INET_OPTION_SECURE) != 0) {
-            throw new InetException(InetError.OPERATION_NOT_SUPPORTED, "Inet.INET_OPTION_SECURE (TLS) is not supported yet");
-        }
-        int known = Inet.INET_OPTION_REUSEADDRESS | Inet.INET_OPTION_KEEPALIVE | Inet.INET_OPTION_NODELAY;
+        int known = Inet.INET_OPTION_REUSEADDRESS | Inet.INET_OPTION_KEEPALIVE | Inet.INET_OPTION_NODELAY
+                | Inet.INET_OPTION_SECURE | Inet.INET_OPTION_TRUSTEDSITE;
         if ((options & ~known) != 0) {
             throw new InetException(InetError.INVALID_ARGUMENT, "unknown option bits 0x"
                     + Integer.toHexString(options & ~known));
@@ -65,8 +92,14 @@ final class InetCodes {
 
     /** The options of {@link Inet#serverStart}: clients get the option bits and the idle timeout, no read timeout. */
     static ServerOptions serverOptions(String localHost, int port, int backlog, int maxClients, int timeoutSec,
-                                       int options) throws InetException {
+                                       int options, TlsOptions credentials) throws InetException {
         ConnectOptions co = connectOptions(timeoutSec, options);
+        boolean secure = (options & Inet.INET_OPTION_SECURE) != 0;
+        if (secure != (credentials != null)) {
+            throw new InetException(InetError.INVALID_ARGUMENT, secure
+                    ? "a secure server (INET_OPTION_SECURE) needs credentials: a certificate and its key"
+                    : "credentials need INET_OPTION_SECURE");
+        }
         ServerOptions.Builder b = ServerOptions.builder().clientOptions(co.toBuilder()
                 .readTimeout(Duration.ZERO).writeTimeout(co.writeTimeout()).build());
         if (localHost != null && !localHost.isEmpty()) {
@@ -77,7 +110,8 @@ final class InetCodes {
             }
         }
         try {
-            b.port(port).maxClients(maxClients).idleTimeout(Duration.ofSeconds(Math.max(0, timeoutSec)));
+            b.port(port).maxClients(maxClients).idleTimeout(Duration.ofSeconds(Math.max(0, timeoutSec)))
+                    .tls(credentials);
             if (backlog > 0) {
                 b.backlog(backlog);
             }
