@@ -33,7 +33,8 @@ final class Chains {
     /** The action without its arguments, for jqwik's statistics report. */
     static String kind(String description) {
         return description.replaceAll("\"[^\"]*\"( \\(\\d+ bytes\\))?", "<line>")
-                .replaceAll("\\{[^}]*}", "{options}")
+                .replaceAll("\\{[^}]*, tls}", "{options, tls}")
+                .replaceAll("\\{[^}]*[^s]}", "{options}")
                 .replaceAll("\\b[CS]\\d+\\b", "X")
                 .replaceAll("\\d+", "n");
     }

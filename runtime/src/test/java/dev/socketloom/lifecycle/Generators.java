@@ -1,7 +1,10 @@
 package dev.socketloom.lifecycle;
 
 import dev.socketloom.ConnectOptions;
+import dev.socketloom.InetException;
 import dev.socketloom.ServerOptions;
+import dev.socketloom.TlsOptions;
+import dev.socketloom.testing.TestPki;
 import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -27,10 +30,37 @@ public final class Generators {
     private Generators() {
     }
 
+    /** The TLS of generated TLS servers (the test PKI's server certificate), made once. */
+    private static volatile TlsOptions serverTls;
+    /** The TLS of their clients: trusting the test CA, host names verified. */
+    private static volatile TlsOptions clientTls;
+
+    static TlsOptions serverTls() {
+        if (serverTls == null) {
+            try {
+                serverTls = TestPki.get().serverTls();
+            } catch (InetException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return serverTls;
+    }
+
+    static TlsOptions clientTls() {
+        if (clientTls == null) {
+            try {
+                clientTls = TestPki.get().clientTls();
+            } catch (InetException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+        return clientTls;
+    }
+
     /**
      * Server options on loopback with random max clients (0 = unlimited, else 1..3), idle timeout (none, or long
      * enough never to fire during a chain, so the watchdog thread exists but no client expires at a random time),
-     * join deadline and maximum line length.
+     * join deadline, maximum line length, and TLS for about a third of them (so chains mix TLS and plain servers).
      */
     public static Arbitrary<ServerOptions> serverOptions() {
         Arbitrary<Integer> maxClients = Arbitraries.frequencyOf(List.of(
@@ -40,8 +70,12 @@ public final class Generators {
                 weighted(1, Arbitraries.integers().between(5, 30).map(Duration::ofMinutes))));
         Arbitrary<Duration> joinDeadline = Arbitraries.integers().between(2, 30).map(Duration::ofSeconds);
         Arbitrary<Integer> maxLine = Arbitraries.of(MAX_LINE_LENGTHS);
-        return Combinators.combine(maxClients, idle, joinDeadline, maxLine).as((max, idleTimeout, join, line) ->
+        Arbitrary<Boolean> tls = Arbitraries.frequencyOf(List.of(weighted(2, Arbitraries.just(false)),
+                weighted(1, Arbitraries.just(true))));
+        return Combinators.combine(maxClients, idle, joinDeadline, maxLine, tls).as((max, idleTimeout, join, line,
+                                                                                   secure) ->
                 ServerOptions.builder()
+                        .tls(secure ? serverTls() : null)
                         .bindAddress(InetAddress.getLoopbackAddress())
                         .port(0)
                         .maxClients(max)

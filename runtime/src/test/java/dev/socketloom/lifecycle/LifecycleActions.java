@@ -45,6 +45,7 @@ final class LifecycleActions {
                 .withAction(5, connect())
                 .withAction(4, echoLine())
                 .withAction(2, echoBinary())
+                .withAction(1, startTls())
                 .withAction(1, tooLongLine())
                 .withAction(3, disconnectClientSide())
                 .withAction(3, disconnectServerSide())
@@ -205,7 +206,8 @@ final class LifecycleActions {
 
     private static String describe(ServerOptions o) {
         return "{maxClients=" + o.maxClients() + ", idleTimeout=" + o.idleTimeout() + ", joinDeadline="
-                + o.joinDeadline() + ", maxLine=" + o.clientOptions().maxLineLength() + "}";
+                + o.joinDeadline() + ", maxLine=" + o.clientOptions().maxLineLength()
+                + (o.tls() != null ? ", tls" : "") + "}";
     }
 
     static Action.Independent<World> connect() {
@@ -243,6 +245,14 @@ final class LifecycleActions {
                 (x, c) -> {
                     x.echoBinary(c.id, data);
                     return "echo " + data.length + " binary bytes on " + c.name();
+                }));
+    }
+
+    static Action.Independent<World> startTls() {
+        return onClient(c -> established(c) && c.events == null && !c.server.tls && !c.startedTls && !c.outputShut,
+                "upgrade a plain client with STARTTLS", Arbitraries.just((x, c) -> {
+                    x.startTls(c.id);
+                    return "upgrade " + c.name() + " to TLS with STARTTLS";
                 }));
     }
 

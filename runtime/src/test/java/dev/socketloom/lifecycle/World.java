@@ -116,7 +116,10 @@ final class World {
         /** Set when disconnect/stop/runtime close returned: no handler code may run afterwards (L4). */
         volatile boolean forbidden;
 
+        final boolean tls;
+
         ServerModel(int id, ServerOptions options) {
+            this.tls = options.tls() != null;
             this.id = id;
             this.options = options;
             this.maxLine = options.clientOptions().maxLineLength();
@@ -137,6 +140,8 @@ final class World {
         HandlerRecord rec;
         EventLog events;
         boolean outputShut;
+        /** Upgraded with STARTTLS (clients of TLS servers are secure from the start). */
+        boolean startedTls;
 
         ClientModel(int id, ServerModel server, boolean async) {
             this.id = id;
@@ -259,6 +264,9 @@ final class World {
                         allowed(sm, rec, "finish its work");
                         c.writeLine("DONE");
                         return;
+                    } else if (line.equals("STARTTLS")) {
+                        c.writeLine("GO");
+                        c.startTls(Generators.serverTls()); // explicit TLS, on the handler's own thread
                     } else if (line.startsWith("BIN ")) {
                         byte[] data = new byte[Integer.parseInt(line.substring(4))];
                         c.readFully(data, 0, data.length);
@@ -309,7 +317,8 @@ final class World {
 
     private ConnectOptions clientSideOptions(ServerModel sm) {
         // a read timeout on the client side only: a missing echo fails the try instead of hanging it
-        return sm.options.clientOptions().toBuilder().readTimeout(DEADLINE).build();
+        return sm.options.clientOptions().toBuilder().readTimeout(DEADLINE)
+                .tls(sm.tls ? Generators.clientTls() : null).build();
     }
 
     // ------------------------------------------------------------------ actions
@@ -326,6 +335,10 @@ final class World {
     /** Connects a new client; returns its name (and what became of it). */
     String connect(int serverId, boolean async) throws Exception {
         ServerModel sm = server(serverId);
+        if (sm.tls && sm.suspended) {
+            // connect returns (or CONNECT fires) only after the handshake, which a suspended server does not start
+            return "(skipped: a TLS client of suspended " + sm.name() + ")";
+        }
         ClientModel cm = new ClientModel(++clientIds, sm, async);
         boolean overLimit = !sm.suspended && overLimit(sm);
         if (async) {
@@ -341,7 +354,9 @@ final class World {
             try {
                 cm.conn = rt.connect("127.0.0.1", sm.server.port(), clientSideOptions(sm));
             } catch (InetException e) {
-                if (!overLimit || e.error() != InetError.CONNECTION_RESET) {
+                // over the limit the server resets the connection; a TLS client may see it as a failed handshake
+                if (!overLimit || (e.error() != InetError.CONNECTION_RESET
+                        && !(sm.tls && e.error() == InetError.TLS_HANDSHAKE_FAILED))) {
                     throw e;
                 }
                 sm.rejected++; // reset by the server's limit before connect() even returned
@@ -424,6 +439,29 @@ final class World {
         byte[] back = new byte[data.length];
         cm.conn.readFully(back, 0, back.length);
         assertArrayEquals(data, back, cm.name() + " binary echo must be byte-exact");
+    }
+
+    /** STARTTLS: the client asks, the handler answers GO and upgrades its side, the client upgrades its own. */
+    void startTls(int clientId) throws Exception {
+        ClientModel cm = client(clientId);
+        cm.conn.writeLine("STARTTLS");
+        assertEquals("GO", cm.conn.readLine(), cm.name() + " STARTTLS answer");
+        cm.conn.startTls(Generators.clientTls());
+        cm.startedTls = true;
+        assertTrue(cm.conn.isSecure(), cm.name() + " secure after startTls");
+        assertEquals(InetError.INVALID_ARGUMENT, assertThrowsInet(() -> cm.conn.startTls(Generators.clientTls())),
+                cm.name() + ": a second startTls is refused");
+    }
+
+    private static InetError assertThrowsInet(Call call) {
+        try {
+            call.run();
+        } catch (InetException e) {
+            return e.error();
+        } catch (Exception e) {
+            throw new AssertionError("expected an InetException, got " + e, e);
+        }
+        throw new AssertionError("expected an InetException, but the call succeeded");
     }
 
     void tooLongLine(int clientId) throws Exception {
@@ -528,14 +566,15 @@ final class World {
         int h;
         int h2;
         try {
-            h = Inet.connect("127.0.0.1", sm.server.port(), (int) DEADLINE.toSeconds(), Inet.INET_OPTION_NONE);
+            int secure = sm.tls ? Inet.INET_OPTION_SECURE | Inet.INET_OPTION_TRUSTEDSITE : Inet.INET_OPTION_NONE;
+            h = Inet.connect("127.0.0.1", sm.server.port(), (int) DEADLINE.toSeconds(), secure);
             assertTrue(h != Inet.INVALID_SOCKET, () -> "Inet.connect failed: " + Inet.getLastError());
             assertTrue(Inet.writeLine(h, "inet one") > 0, "Inet.writeLine");
             assertEquals("inet one", Inet.readLine(h), "Inet echo");
             assertEquals(0, Inet.disconnect(h), "Inet.disconnect");
             assertStale(h, "after Inet.disconnect");
             awaitClientCount(sm, before); // its server side ends when it sees the close
-            h2 = Inet.connect("127.0.0.1", sm.server.port(), (int) DEADLINE.toSeconds(), Inet.INET_OPTION_NONE);
+            h2 = Inet.connect("127.0.0.1", sm.server.port(), (int) DEADLINE.toSeconds(), secure);
             assertTrue(h2 != Inet.INVALID_SOCKET, () -> "second Inet.connect failed: " + Inet.getLastError());
             assertTrue(h2 != h, "L7: a new connection never gets the stale handle value " + h);
             assertStale(h, "while a new connection may reuse its slot");
@@ -986,6 +1025,9 @@ final class World {
             socketsMax += 1 + side + (sm.pending.isEmpty() ? 0 : 1);
             if (sm.server.clientCount() != side) {
                 diffs.add(sm.name() + ".clientCount() = " + sm.server.clientCount() + ", model " + side);
+            }
+            if (sm.server.stats().tlsHandshakeFailures() != 0) {
+                diffs.add(sm.name() + ".stats() counts failed TLS handshakes: " + sm.server.stats());
             }
             if (sm.server.stats().accepted() != sm.accepted || sm.server.stats().rejected() != sm.rejected) {
                 diffs.add(sm.name() + ".stats() = " + sm.server.stats() + ", model accepted " + sm.accepted
