@@ -15,6 +15,8 @@
  *       connection's own virtual thread ({@code InetEnableEvents}).</li>
  *   <li>{@link dev.socketloom.InetException} carries a stable {@link dev.socketloom.InetError} code
  *       ({@code InetGetLastError}).</li>
+ *   <li>{@link dev.socketloom.TlsOptions} adds TLS to clients, servers or an open connection
+ *       ({@code INET_OPTION_SECURE}); {@link dev.socketloom.TlsInfo} reports what a handshake negotiated.</li>
  *   <li>{@link dev.socketloom.Inet} is the SocketWrench-compatible facade over {@code int} handles, for porting.</li>
  * </ul>
  *
@@ -80,6 +82,17 @@
  *   <tr><th scope="row" id="L12">L12</th><td><b>Acceptor survival.</b> A failing {@code accept()} (EMFILE, ENFILE,
  *     ENOBUFS) never ends a server: the acceptor backs off exponentially within
  *     {@code ServerOptions.acceptBackoff} bounds and resumes when resources return.</td></tr>
+ *   <tr><th scope="row" id="L13">L13</th><td><b>TLS handshake isolation.</b> A TLS server's handshake runs on the
+ *     client's own virtual thread, never on the acceptor, bounded in total by {@code TlsOptions.handshakeTimeout()}
+ *     (also against a peer that sends a byte at a time); a stalled or failed handshake never delays the acceptor or
+ *     other clients, never reaches the handler, is counted in {@code ServerStats.tlsHandshakeFailures()}, and ends
+ *     with a stable {@code InetError} on the side that sees it (TLS_HANDSHAKE_FAILED, CERTIFICATE_INVALID,
+ *     HOST_NAME_MISMATCH, CERTIFICATE_REQUIRED, TIMEOUT). L1-L6 and L8-L10 hold for TLS connections as for plain
+ *     ones, also while a handshake is in progress (a disconnect, stop or close then ends it at once). A graceful
+ *     disconnect sends close_notify first, but only from a thread that holds the connection's write lock and for a
+ *     bounded time ({@code TlsOptions.closeNotifyTimeout()}, at most half the join deadline): a peer that stopped
+ *     reading, with the send buffer full or a writer blocked on it, never makes a disconnect outlast its join
+ *     deadline. {@code abort()}, a write or idle timeout, and a failed handshake close without close_notify.</td></tr>
  *   </tbody>
  * </table>
  *

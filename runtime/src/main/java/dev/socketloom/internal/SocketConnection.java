@@ -241,14 +241,8 @@ public final class SocketConnection extends AbstractConnection {
                 throw new InetException(InetError.NOT_CONNECTED, "connection to " + remote + " is closed");
             }
         } catch (IOException e) {
-            if (state == State.CLOSED || e instanceof InetException) {
-                throw failure(e, "TLS handshake");
-            }
-            InetError error = TlsErrors.classify(e, true);
-            if (error == InetError.TLS_HANDSHAKE_FAILED && layer.certificateRequestedNoneSent()) {
-                error = InetError.CERTIFICATE_REQUIRED; // a TLS 1.2 server says only "handshake_failure"
-            }
-            throw new InetException(error, layer.describe(error, e), e);
+            throw state == State.CLOSED || e instanceof InetException ? failure(e, "TLS handshake")
+                    : layer.failure(e);
         }
     }
 

@@ -185,10 +185,7 @@ final class TlsLayer {
         }
     }
 
-    /** Whether the server requested a client certificate and this client had none to send. */
-    boolean certificateRequestedNoneSent() {
-        return certificateRequestedNoneSent;
-    }
+
 
     /** Watchdog: the handshake deadline passed. Closing the TCP socket ends the handshake on its own thread. */
     private void expire() {
@@ -244,11 +241,15 @@ final class TlsLayer {
         return info;
     }
 
-    /** A message for a failed handshake: the code's meaning, the peer, and the JDK's own reason. */
-    String describe(InetError error, Throwable cause) {
+    /** The failed handshake as an {@link InetException}: its code, the peer, and the JDK's reason (and cause). */
+    InetException failure(IOException cause) {
+        InetError error = TlsErrors.classify(cause, true);
+        if (error == InetError.TLS_HANDSHAKE_FAILED && certificateRequestedNoneSent) {
+            error = InetError.CERTIFICATE_REQUIRED; // a TLS 1.2 server says only "handshake_failure"
+        }
         String hint = TlsErrors.hint(error, client);
         InetAddress peer = raw.getInetAddress();
-        return "TLS handshake with " + (peer == null ? "?" : peer.getHostAddress()) + ":" + raw.getPort()
-                + (hint.isEmpty() ? "" : ": " + hint) + " (" + cause.getMessage() + ")";
+        return new InetException(error, "TLS handshake with " + (peer == null ? "?" : peer.getHostAddress()) + ":"
+                + raw.getPort() + (hint.isEmpty() ? "" : ": " + hint) + " (" + cause.getMessage() + ")", cause);
     }
 }
