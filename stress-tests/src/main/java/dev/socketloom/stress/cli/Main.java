@@ -4,6 +4,7 @@ import dev.socketloom.Server;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.SocketRuntime;
 import dev.socketloom.StopResult;
+import dev.socketloom.TlsOptions;
 import dev.socketloom.stress.scenario.ChurnScenario;
 import dev.socketloom.stress.scenario.ConnectionsScenario;
 import dev.socketloom.stress.scenario.DemoScenario;
@@ -15,6 +16,7 @@ import dev.socketloom.stress.scenario.RealPeersScenario;
 import dev.socketloom.stress.scenario.Report;
 import dev.socketloom.stress.scenario.ServeHandlers;
 import dev.socketloom.stress.scenario.StopUnderLoadScenario;
+import dev.socketloom.stress.scenario.TlsScenario;
 import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -33,7 +35,7 @@ import picocli.CommandLine.Option;
         description = "SocketLoom demo, echo server, load generator and stress/fault scenarios.",
         subcommands = {Main.Demo.class, Main.Serve.class, Main.Load.class, Main.Connections.class, Main.Churn.class,
                 Main.StopUnderLoad.class, Main.Faults.class, Main.FdExhaustion.class, Main.RealPeers.class,
-                Main.All.class})
+                Main.Tls.class, Main.All.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -123,13 +125,16 @@ public final class Main implements Runnable {
         @Option(names = "--size", defaultValue = "64", description = "Line length in bytes (default ${DEFAULT-VALUE}).")
         int size;
 
+        @Option(names = "--tls", description = "Everything over TLS, with a throwaway self-signed certificate.")
+        boolean tls;
+
         @Mixin
         ReportOptions report = new ReportOptions();
 
         @Override
         public Integer call() throws Exception {
-            return report.run("demo", unchecked(p ->
-                    DemoScenario.run(new DemoScenario.Params(clients, messages, size), p)));
+            return report.run(tls ? "demo-tls" : "demo", unchecked(p ->
+                    DemoScenario.run(new DemoScenario.Params(clients, messages, size, tls), p)));
         }
     }
 
@@ -152,12 +157,25 @@ public final class Main implements Runnable {
         @Option(names = "--grace", defaultValue = "2", description = "Seconds handlers get to finish on stop.")
         int grace;
 
+        @Option(names = "--tls-cert", paramLabel = "FILE",
+                description = "Serve TLS with this PEM certificate chain (needs --tls-key); try it with "
+                        + "`openssl s_client -connect 127.0.0.1:PORT -servername localhost -quiet`.")
+        Path tlsCert;
+
+        @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key of --tls-cert.")
+        Path tlsKey;
+
         @Override
         public Integer call() throws Exception {
+            if ((tlsCert == null) != (tlsKey == null)) {
+                throw new CommandLine.ParameterException(new CommandLine(this),
+                        "--tls-cert and --tls-key go together");
+            }
+            TlsOptions tls = tlsCert == null ? null : TlsOptions.builder().keyMaterial(tlsCert, tlsKey).build();
             SocketRuntime rt = SocketRuntime.open();
             AtomicReference<Server> self = new AtomicReference<>();
             Server server = rt.startServer(ServerOptions.builder().bindAddress(InetAddress.getByName(bind)).port(port)
-                    .build(), mode == Mode.echo ? ServeHandlers.echo() : ServeHandlers.chat(self::get));
+                    .tls(tls).build(), mode == Mode.echo ? ServeHandlers.echo() : ServeHandlers.chat(self::get));
             self.set(server);
             Thread hook = new Thread(() -> {
                 try {
@@ -171,7 +189,7 @@ public final class Main implements Runnable {
             }, "socketloom-serve-shutdown");
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("listening on " + server.localAddress().getAddress().getHostAddress() + ":"
-                    + server.port() + " (" + mode + "); stop with Ctrl-C");
+                    + server.port() + " (" + mode + (tls != null ? ", TLS" : "") + "); stop with Ctrl-C");
             while (!server.awaitTermination(Duration.ofHours(1))) {
                 // keep serving
             }
@@ -283,9 +301,22 @@ public final class Main implements Runnable {
         }
     }
 
+    @Command(name = "tls", mixinStandardHelpOptions = true,
+            description = "10 000 TLS handshakes of churn (half graceful, half abort); 1 000 stalled handshakes while "
+                    + "200 healthy TLS clients echo; Server.disconnect() with 5 000 idle TLS clients (L13, L2).")
+    static final class Tls implements Callable<Integer> {
+        @Mixin ScaleOptions scale = new ScaleOptions();
+        @Mixin ReportOptions report = new ReportOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            return report.run("tls", unchecked(p -> TlsScenario.run(TlsScenario.Params.scaled(scale.scale), p)));
+        }
+    }
+
     @Command(name = "all", mixinStandardHelpOptions = true,
             description = "Runs every scenario (demo, connections, churn, stop-under-load, faults, fd-exhaustion, "
-                    + "real-peers) at the given scale.")
+                    + "real-peers, tls) at the given scale.")
     static final class All implements Callable<Integer> {
         @Mixin ScaleOptions scale = new ScaleOptions();
         @Mixin ReportOptions report = new ReportOptions();
@@ -308,7 +339,8 @@ public final class Main implements Runnable {
                             FdExhaustionScenario.Params.scaled(s), p)},
                     new Object[] {"real-peers", (ScenarioCall) p -> RealPeersScenario.missingTools().isEmpty()
                             ? RealPeersScenario.run(RealPeersScenario.Params.scaled(s), p)
-                            : skipped("real-peers", RealPeersScenario.missingTools())});
+                            : skipped("real-peers", RealPeersScenario.missingTools())},
+                    new Object[] {"tls", (ScenarioCall) p -> TlsScenario.run(TlsScenario.Params.scaled(s), p)});
             for (Object[] sc : scenarios) {
                 if (report.run((String) sc[0], unchecked((ScenarioCall) sc[1])) != 0) {
                     failed.add((String) sc[0]);

@@ -1,5 +1,6 @@
 package dev.socketloom.stress.scenario;
 
+import dev.socketloom.ConnectOptions;
 import dev.socketloom.Connection;
 import dev.socketloom.InetException;
 import dev.socketloom.Server;
@@ -17,11 +18,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The demo: an echo server, {@code clients} connections exchanging {@code messages} lines each, then half of them
  * disconnected from the client side (L1), the other half from the server side (L1 on the accepted connection), then
  * the server disconnected (L2). Reports throughput, latency percentiles, disconnect times, threads and fds before and
- * after (L9) and errors.
+ * after (L9) and errors. With {@code tls}, all of it over TLS with a throwaway self-signed certificate.
  */
 public final class DemoScenario {
     /** Demo parameters. */
-    public record Params(int clients, int messages, int size) {
+    public record Params(int clients, int messages, int size, boolean tls) {
+        /** A plain (TCP) demo. */
+        public Params(int clients, int messages, int size) {
+            this(clients, messages, size, false);
+        }
+
         public static Params scaled(double scale) {
             return new Params(Tasks.scaled(2000, scale, 20), 100, 64);
         }
@@ -32,7 +38,8 @@ public final class DemoScenario {
 
     public static Report run(Params p, Progress progress) throws Exception {
         Report r = new Report("demo");
-        r.parameter("clients", p.clients()).parameter("messages", p.messages()).parameter("size", p.size());
+        r.parameter("clients", p.clients()).parameter("messages", p.messages()).parameter("size", p.size())
+                .parameter("tls", p.tls());
         Resources.Snapshot baseline = Resources.warmBaseline();
         ErrorCounts errors = new ErrorCounts();
         Latency latency = new Latency();
@@ -41,15 +48,18 @@ public final class DemoScenario {
         String payload = "x".repeat(Math.max(1, p.size()));
         Connection[] clients = new Connection[n];
         int port;
+        SelfSignedTls tls = p.tls() ? SelfSignedTls.create() : null;
+        ConnectOptions clientOptions = tls == null ? ConnectOptions.DEFAULTS
+                : ConnectOptions.builder().tls(tls.client()).build();
         try (SocketRuntime rt = SocketRuntime.open()) {
-            Server server = rt.startServer(Tasks.loopbackServer(n).build(),
+            Server server = rt.startServer(Tasks.loopbackServer(n).tls(tls == null ? null : tls.server()).build(),
                     Tasks.lineEchoCountingExits(handlersExited));
             port = server.port();
 
             progress.stage("connect", n);
             long t0 = System.nanoTime();
             Tasks.parallel(n, 256, errors, i -> {
-                clients[i] = rt.connect("127.0.0.1", server.port());
+                clients[i] = rt.connect("127.0.0.1", server.port(), clientOptions);
                 progress.step();
             });
             r.metric("connect all (ms)", Tasks.millisSince(t0));
