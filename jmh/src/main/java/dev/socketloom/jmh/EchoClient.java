@@ -24,6 +24,14 @@ public final class EchoClient implements AutoCloseable {
 
     /** Opens {@code n} connections to 127.0.0.1:{@code port} (TCP_NODELAY on). */
     public EchoClient(int port, int n) throws IOException {
+        this(port, n, null);
+    }
+
+    /**
+     * Opens {@code n} connections; with {@code tls}, each is a JDK {@code SSLSocket} whose handshake (host name
+     * {@code localhost} verified) completes here, before any measurement.
+     */
+    public EchoClient(int port, int n, javax.net.ssl.SSLContext tls) throws IOException {
         sockets = new Socket[n];
         ins = new InputStream[n];
         outs = new OutputStream[n];
@@ -35,8 +43,18 @@ public final class EchoClient implements AutoCloseable {
                 s.setTcpNoDelay(true);
                 s.connect(address, 30_000);
                 s.setSoTimeout(60_000); // a lost echo fails the benchmark instead of hanging it
-                ins[i] = s.getInputStream();
-                outs[i] = s.getOutputStream();
+                Socket io = s;
+                if (tls != null) {
+                    javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                            .createSocket(s, "localhost", port, true);
+                    javax.net.ssl.SSLParameters p = ssl.getSSLParameters();
+                    p.setEndpointIdentificationAlgorithm("HTTPS");
+                    ssl.setSSLParameters(p);
+                    ssl.startHandshake();
+                    io = ssl;
+                }
+                ins[i] = io.getInputStream();
+                outs[i] = io.getOutputStream();
             }
         } catch (IOException e) {
             close();

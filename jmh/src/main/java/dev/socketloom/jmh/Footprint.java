@@ -54,6 +54,40 @@ public final class Footprint {
         return results;
     }
 
+    /**
+     * The same with idle TLS connections ({@link dev.socketloom.jmh.server.TlsImpl}): what each keeps per idle TLS
+     * connection, the JDK's or OpenSSL's per-connection TLS buffers included.
+     */
+    public static List<Result> measureTls(List<dev.socketloom.jmh.server.TlsImpl> impls, int n) throws IOException {
+        List<Result> results = new ArrayList<>();
+        java.nio.file.Path keyStore = dev.socketloom.jmh.server.TlsMaterial.create();
+        javax.net.ssl.SSLContext tls;
+        try {
+            tls = dev.socketloom.jmh.server.TlsMaterial.clientContext(keyStore);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new IOException(e);
+        }
+        for (dev.socketloom.jmh.server.TlsImpl impl : impls) {
+            try (ServerProcess server = new ServerProcess()) {
+                int port = server.startTls(impl, HANDLER_BUFFER, keyStore);
+                try (EchoClient warm = new EchoClient(port, Math.min(n, 10), tls)) {
+                    warm.verify(new byte[] {1});
+                }
+                long[] before = server.memory();
+                try (EchoClient client = new EchoClient(port, n, tls)) {
+                    client.verify(new byte[] {1});
+                    long[] after = server.memory();
+                    results.add(new Result(impl.id(), n, before[0], after[0], before[1], after[1],
+                            (after[0] - before[0]) / (double) n, (after[1] - before[1]) / (double) n));
+                }
+            }
+            Result r = results.get(results.size() - 1);
+            System.out.printf("footprint TLS %-13s heap %8.0f B/conn   rss %8.0f B/conn%n", r.impl(),
+                    r.heapPerConnection(), r.rssPerConnection());
+        }
+        return results;
+    }
+
     /** {@code Footprint <out.json> [connections]}: measures every implementation. */
     public static void main(String[] args) throws IOException {
         if (args.length < 1 || args.length > 2) {

@@ -73,6 +73,12 @@ public final class ServerProcess implements AutoCloseable {
         return Integer.parseInt(call("start " + impl.id() + " " + bufferSize)[0]);
     }
 
+    /** Starts a TLS echo server of {@code impl} presenting the certificate in {@code keyStore}; returns its port. */
+    public int startTls(dev.socketloom.jmh.server.TlsImpl impl, int bufferSize, java.nio.file.Path keyStore)
+            throws IOException {
+        return Integer.parseInt(call("starttls " + impl.id() + " " + bufferSize + " " + keyStore)[0]);
+    }
+
     /** Connections the child's server holds right now. */
     public int count() throws IOException {
         return Integer.parseInt(call("count")[0]);

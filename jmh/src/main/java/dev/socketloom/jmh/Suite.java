@@ -36,6 +36,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *   <li>{@code full}: every benchmark and parameter (sequential echo at all four sizes too) with the annotations'
  *   settings (3 x 5 s warm-up, 5 x 5 s measurement; disconnect 3 + 10).</li>
  * </ul>
+ * Both profiles then run the TLS benchmarks ({@link TlsEchoBenchmark}, {@link TlsHandshakeBenchmark}; quick: 1 + 2
+ * iterations of 1 s) and the TLS footprint with 1 000 idle connections, summarized by {@link TlsReport}.
  */
 public final class Suite {
 
@@ -74,6 +76,7 @@ public final class Suite {
                     .include(ConnectCycleBenchmark.class.getName())
                     .include(ServerDisconnectBenchmark.class.getName()), dir, "jmh.json");
         }
+        TlsSuite.runTls(profile, dir);
         List<Footprint.Result> footprint = Footprint.measure(List.of(Impl.values()), 10_000);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve("footprint.json").toFile(), footprint);
@@ -82,14 +85,15 @@ public final class Suite {
         meta.put("end", Instant.now().toString());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("meta.json").toFile(), meta);
         Report.generate(dir);
+        TlsReport.generate(dir);
         System.out.println("results, charts and tables in " + dir);
     }
 
-    private static void run(ChainedOptionsBuilder options, Path dir, String file) throws RunnerException {
+    static void run(ChainedOptionsBuilder options, Path dir, String file) throws RunnerException {
         new Runner(options.resultFormat(ResultFormatType.JSON).result(dir.resolve(file).toString()).build()).run();
     }
 
-    private static void writeMeta(Path file, String profile, Instant now) throws IOException {
+    static void writeMeta(Path file, String profile, Instant now) throws IOException {
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("profile", profile);
         meta.put("date", now.toString());

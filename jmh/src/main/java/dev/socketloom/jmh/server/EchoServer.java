@@ -36,8 +36,20 @@ public interface EchoServer extends AutoCloseable {
             case RAW_VT -> new ThreadPerConnectionEcho(Thread.ofVirtual().name("rawvt-client-", 0), bufferSize);
             case PLATFORM -> new ThreadPerConnectionEcho(Thread.ofPlatform().daemon().name("platform-client-", 0),
                     bufferSize);
-            case NETTY_NIO -> new NettyEcho(false);
-            case NETTY_EPOLL -> new NettyEcho(true);
+            case NETTY_NIO -> new NettyEcho(false, null);
+            case NETTY_EPOLL -> new NettyEcho(true, null);
+        };
+    }
+
+    /** Starts a TLS echo server presenting the certificate in {@code keyStore} ({@link TlsMaterial}). */
+    static EchoServer startTls(TlsImpl impl, int bufferSize, java.nio.file.Path keyStore) throws Exception {
+        return switch (impl) {
+            case SOCKETLOOM -> new SocketLoomEcho(bufferSize, dev.socketloom.TlsOptions.builder()
+                    .keyStore(keyStore, TlsMaterial.PASSWORD).build());
+            case RAW_VT -> new ThreadPerConnectionEcho(Thread.ofVirtual().name("rawvt-client-", 0), bufferSize,
+                    TlsMaterial.serverContext(keyStore));
+            case NETTY_JDK -> new NettyEcho(true, NettyEcho.tls(keyStore, false));
+            case NETTY_OPENSSL -> new NettyEcho(true, NettyEcho.tls(keyStore, true));
         };
     }
 }

@@ -5,6 +5,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.IoHandlerFactory;
@@ -16,7 +17,12 @@ import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.OpenSsl;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,7 +31,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * Netty 4.2 echo server as in Netty's {@code example/echo}: {@code channelRead} writes the message back,
  * {@code channelReadComplete} flushes. One boss thread, Netty's default number of worker event loops
- * (2 x cores).
+ * (2 x cores). With an {@link SslContext}, an {@code SslHandler} goes first in each child pipeline.
  */
 final class NettyEcho implements EchoServer {
 
@@ -34,7 +40,18 @@ final class NettyEcho implements EchoServer {
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel listener;
 
-    NettyEcho(boolean epoll) throws InterruptedException {
+    /** Netty's TLS over the benchmark keystore: the JDK's provider, or OpenSSL (BoringSSL via tcnative). */
+    static SslContext tls(java.nio.file.Path keyStore, boolean openssl) throws Exception {
+        if (openssl) {
+            OpenSsl.ensureAvailability();
+        }
+        return SslContextBuilder.forServer(TlsMaterial.keys(keyStore))
+                .sslProvider(openssl ? SslProvider.OPENSSL : SslProvider.JDK)
+                .protocols("TLSv1.3", "TLSv1.2")
+                .build();
+    }
+
+    NettyEcho(boolean epoll, SslContext ssl) throws InterruptedException {
         IoHandlerFactory factory;
         Class<? extends ServerChannel> channelType;
         if (epoll) {
@@ -54,7 +71,12 @@ final class NettyEcho implements EchoServer {
                 .option(ChannelOption.SO_BACKLOG, BACKLOG)
                 .option(ChannelOption.SO_REUSEADDR, true)
                 .childOption(ChannelOption.TCP_NODELAY, true)
-                .childHandler(handler)
+                .childHandler(ssl == null ? handler : new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline().addLast(ssl.newHandler(ch.alloc()), handler);
+                    }
+                })
                 .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))
                 .sync()
                 .channel();

@@ -17,6 +17,7 @@ import java.nio.file.Path;
  *
  * <pre>
  * start &lt;impl&gt; &lt;bufferSize&gt;  -> ok &lt;port&gt;        starts a server (closing a previous one)
+ * starttls &lt;tlsImpl&gt; &lt;bufferSize&gt; &lt;keystore&gt; -> ok &lt;port&gt;  the same with TLS ({@link TlsImpl})
  * count                       -> ok &lt;n&gt;           connections the server holds
  * disconnect                  -> ok &lt;nanos&gt;       terminates the server, timed here
  * mem                         -> ok &lt;heap&gt; &lt;rss&gt;  heap used after full GC, resident set, in bytes
@@ -47,6 +48,15 @@ public final class ServerMain {
                             }
                             server = null;
                             server = EchoServer.start(Impl.of(cmd[1]), Integer.parseInt(cmd[2]));
+                            out.println("ok " + server.port());
+                        }
+                        case "starttls" -> {
+                            if (server != null) {
+                                server.close();
+                            }
+                            server = null;
+                            server = EchoServer.startTls(TlsImpl.of(cmd[1]), Integer.parseInt(cmd[2]),
+                                    java.nio.file.Path.of(cmd[3]));
                             out.println("ok " + server.port());
                         }
                         case "count" -> out.println("ok " + (server == null ? 0 : server.activeConnections()));

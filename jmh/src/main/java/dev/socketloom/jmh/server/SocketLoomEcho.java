@@ -4,6 +4,7 @@ import dev.socketloom.ConnectOptions;
 import dev.socketloom.Server;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.SocketRuntime;
+import dev.socketloom.TlsOptions;
 import java.net.InetAddress;
 
 /** The SocketLoom echo server: {@code rt.startServer} with a read/write loop, as a user would write it. */
@@ -13,12 +14,18 @@ final class SocketLoomEcho implements EchoServer {
     private final Server server;
 
     SocketLoomEcho(int bufferSize) throws Exception {
+        this(bufferSize, null);
+    }
+
+    /** With {@code tls} (or null for plain TCP). */
+    SocketLoomEcho(int bufferSize, TlsOptions tls) throws Exception {
         rt = SocketRuntime.open();
         ServerOptions options = ServerOptions.builder()
                 .bindAddress(InetAddress.getLoopbackAddress())
                 .port(0)
                 .backlog(BACKLOG)
                 .clientOptions(ConnectOptions.builder().tcpNoDelay(true).build())
+                .tls(tls)
                 .build();
         server = rt.startServer(options, c -> {
             byte[] buf = new byte[bufferSize];

@@ -10,23 +10,32 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 
 /**
  * A hand-written thread-per-connection echo server on plain {@code java.net} sockets, with no runtime around it:
  * with virtual threads it is the no-overhead floor SocketLoom is measured against; with platform threads it is the
- * classic model. It keeps only what is needed to shut down exactly (the set of sockets and threads).
+ * classic model. It keeps only what is needed to shut down exactly (the set of sockets and threads). With a TLS
+ * context, each connection's thread layers a JDK {@code SSLSocket} over it and shakes hands first: the floor for TLS.
  */
 final class ThreadPerConnectionEcho implements EchoServer {
 
     private final ServerSocket listener;
     private final Thread.Builder threads;
     private final int bufferSize;
+    private final SSLContext tls;
     private final Map<Socket, Thread> clients = new ConcurrentHashMap<>();
     private final Thread acceptor;
 
     ThreadPerConnectionEcho(Thread.Builder threads, int bufferSize) throws IOException {
+        this(threads, bufferSize, null);
+    }
+
+    ThreadPerConnectionEcho(Thread.Builder threads, int bufferSize, SSLContext tls) throws IOException {
         this.threads = threads;
         this.bufferSize = bufferSize;
+        this.tls = tls;
         listener = new ServerSocket();
         listener.setReuseAddress(true);
         listener.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), BACKLOG);
@@ -56,8 +65,14 @@ final class ThreadPerConnectionEcho implements EchoServer {
     private void serve(Socket s) {
         byte[] buf = new byte[bufferSize];
         try (s) {
-            InputStream in = s.getInputStream();
-            OutputStream out = s.getOutputStream();
+            Socket io = s;
+            if (tls != null) {
+                SSLSocket ssl = (SSLSocket) tls.getSocketFactory().createSocket(s, null, true);
+                ssl.startHandshake();
+                io = ssl;
+            }
+            InputStream in = io.getInputStream();
+            OutputStream out = io.getOutputStream();
             int n;
             while ((n = in.read(buf, 0, buf.length)) > 0) {
                 out.write(buf, 0, n);

@@ -1,0 +1,87 @@
+package dev.socketloom.jmh;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The TLS part of a result directory as {@code tls-summary.md}: round trips/s of {@link TlsEchoBenchmark}
+ * ({@code jmh-tls-echo.json}), handshakes/s of {@link TlsHandshakeBenchmark} ({@code jmh-tls-handshake.json}) and
+ * bytes per idle TLS connection ({@code footprint-tls.json}), each with SocketLoom's ratio to raw virtual threads over
+ * {@code SSLSocket} (the bar: at least 0.95) and to Netty's {@code SslHandler} on the JDK and on OpenSSL.
+ */
+public final class TlsReport {
+    private static final String[] IMPLS = {"socketloom", "rawvt", "netty-jdk", "netty-openssl"};
+
+    private TlsReport() {
+    }
+
+    /** Writes {@code tls-summary.md} from whichever TLS result files exist in {@code dir}; returns its path. */
+    public static Path generate(Path dir) throws IOException {
+        StringBuilder md = new StringBuilder("# TLS results\n\n");
+        Path echo = dir.resolve("jmh-tls-echo.json");
+        if (Files.exists(echo)) {
+            md.append("TLS 1.3 echo, round trips/s (closed loop, one client thread over JDK `SSLSocket`s):\n\n");
+            Map<String, Map<String, Double>> rows = new TreeMap<>();
+            for (JsonNode r : new ObjectMapper().readTree(echo.toFile())) {
+                JsonNode params = r.get("params");
+                int connections = params.get("connections").asInt();
+                String key = String.format(Locale.ROOT, "%6d conns, %5d B", connections, params.get("size").asInt());
+                double meanMicros = r.get("primaryMetric").get("score").asDouble();
+                rows.computeIfAbsent(key, k -> new TreeMap<>()).put(params.get("impl").asText(),
+                        connections / (meanMicros / 1e6));
+            }
+            table(md, "connections, size", rows);
+        }
+        Path handshake = dir.resolve("jmh-tls-handshake.json");
+        if (Files.exists(handshake)) {
+            md.append("\nFull TLS 1.3 handshakes/s (connect, handshake, 1-byte echo, close; 4 client threads):\n\n");
+            Map<String, Map<String, Double>> rows = new TreeMap<>();
+            for (JsonNode r : new ObjectMapper().readTree(handshake.toFile())) {
+                rows.computeIfAbsent("handshakes/s", k -> new TreeMap<>()).put(r.get("params").get("impl").asText(),
+                        r.get("primaryMetric").get("score").asDouble());
+            }
+            table(md, "", rows);
+        }
+        Path footprint = dir.resolve("footprint-tls.json");
+        if (Files.exists(footprint)) {
+            md.append("\nServer memory per idle TLS connection (after full GC), bytes:\n\n");
+            Map<String, Map<String, Double>> heap = new TreeMap<>();
+            for (JsonNode r : new ObjectMapper().readTree(footprint.toFile())) {
+                heap.computeIfAbsent("heap", k -> new TreeMap<>()).put(r.get("impl").asText(),
+                        r.get("heapPerConnection").asDouble());
+                heap.computeIfAbsent("rss", k -> new TreeMap<>()).put(r.get("impl").asText(),
+                        r.get("rssPerConnection").asDouble());
+            }
+            table(md, "per connection", heap);
+        }
+        Path out = dir.resolve("tls-summary.md");
+        Files.writeString(out, md);
+        return out;
+    }
+
+    private static void table(StringBuilder md, String first, Map<String, Map<String, Double>> rows) {
+        md.append("| ").append(first).append(" | ").append(String.join(" | ", IMPLS))
+                .append(" | SocketLoom / raw VT | SocketLoom / Netty JDK | SocketLoom / Netty OpenSSL |\n");
+        md.append("|---".repeat(IMPLS.length + 4)).append("|\n");
+        rows.forEach((key, byImpl) -> {
+            md.append("| ").append(key.trim());
+            for (String impl : IMPLS) {
+                Double v = byImpl.get(impl);
+                md.append(" | ").append(v == null ? "-" : String.format(Locale.ROOT, "%,.0f", v));
+            }
+            Double sl = byImpl.get("socketloom");
+            for (String base : new String[] {"rawvt", "netty-jdk", "netty-openssl"}) {
+                Double b = byImpl.get(base);
+                md.append(" | ").append(sl == null || b == null || b == 0 ? "-"
+                        : String.format(Locale.ROOT, "%.2f", sl / b));
+            }
+            md.append(" |\n");
+        });
+    }
+}
