@@ -190,8 +190,11 @@ final class ListeningServer implements Server {
 
     /** Called by a client connection when it closes. */
     void unregister(SocketConnection c) {
-        if (clients.remove(c) && graceful) {
-            gracefulCount.incrementAndGet();
+        // read before the removal: removing the last client wakes stop(), which ends the grace period at once; read
+        // after, a handler that finished in time could be counted neither graceful nor forced
+        boolean inGrace = graceful;
+        if (clients.remove(c) && inGrace) {
+            gracefulCount.incrementAndGet(); // stop() joins this thread before it reads the count
         }
     }
 
