@@ -188,18 +188,14 @@ public final class SocketConnection extends AbstractConnection {
     }
 
     /**
-     * Closes the socket. An established TLS layer first sends close_notify, unless the runtime closes the connection
-     * on its own ({@code reason}: a timeout) or a write is in progress (see {@link TlsLayer}); the send is bounded by
-     * the TLS close_notify timeout, half the join deadline and {@code closeNotifyBy}.
+     * Closes the socket; an established TLS layer sends close_notify first (bounded), unless the runtime closes the
+     * connection on its own ({@code reason}: a timeout) or a write is in progress (see {@link TlsLayer}).
      */
     private void closeTransport(InetError reason, long closeNotifyBy) {
         TlsLayer layer = tls;
         if (layer != null && reason == null && io.tryLockWrite()) {
             try {
-                long budget = Math.min(layer.options().closeNotifyTimeout().toNanos(),
-                        options.joinDeadline().toNanos() / 2);
-                long by = System.nanoTime() + budget;
-                layer.closeNotify(runtime.watchdog(), closeNotifyBy - by < 0 ? closeNotifyBy : by);
+                layer.closeNotify(runtime.watchdog(), options.joinDeadline(), closeNotifyBy);
             } finally {
                 io.unlockWrite();
             }

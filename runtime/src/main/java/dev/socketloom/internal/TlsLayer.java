@@ -194,11 +194,17 @@ final class TlsLayer {
     }
 
     /**
-     * Sends close_notify (and FIN) if the handshake completed and the close is not abortive (SO_LINGER 0), for at
-     * most {@code budget}: if the peer does not read and the send buffer is full, the watchdog closes the TCP socket
-     * at the deadline, which ends the blocked send. The caller holds the connection's write lock, and closes the TCP
-     * socket afterwards. Never throws.
+     * Sends close_notify (and FIN) if the handshake completed and the close is not abortive (SO_LINGER 0), for at most
+     * the close_notify timeout, half of {@code joinDeadline}, and until {@code sharedDeadline} (nanoTime; a stop's):
+     * if the peer does not read and the send buffer is full, the watchdog closes the TCP socket at the deadline, which
+     * ends the blocked send. The caller holds the connection's write lock, and closes the TCP socket afterwards.
      */
+    void closeNotify(Watchdog watchdog, Duration joinDeadline, long sharedDeadline) {
+        long own = System.nanoTime() + Math.min(options.closeNotifyTimeout().toNanos(), joinDeadline.toNanos() / 2);
+        closeNotify(watchdog, sharedDeadline - own < 0 ? sharedDeadline : own);
+    }
+
+    /** {@link #closeNotify(Watchdog, Duration, long)} until {@code deadlineNanos}. Never throws. */
     void closeNotify(Watchdog watchdog, long deadlineNanos) {
         if (info == null || raw.isClosed() || deadlineNanos - System.nanoTime() <= 0) {
             return;
@@ -226,14 +232,6 @@ final class TlsLayer {
     /** The socket the connection reads and writes: the TLS one. */
     SSLSocket socket() {
         return ssl;
-    }
-
-    TlsOptions options() {
-        return options;
-    }
-
-    boolean isClient() {
-        return client;
     }
 
     /** What the handshake negotiated; null until it completed. */
