@@ -10,10 +10,12 @@ import java.util.Map;
 import java.util.TreeMap;
 
 /**
- * The TLS part of a result directory as {@code tls-summary.md}: round trips/s of {@link TlsEchoBenchmark}
- * ({@code jmh-tls-echo.json}), handshakes/s of {@link TlsHandshakeBenchmark} ({@code jmh-tls-handshake.json}) and
- * bytes per idle TLS connection ({@code footprint-tls.json}), each with SocketLoom's ratio to raw virtual threads over
- * {@code SSLSocket} (the bar: at least 0.95) and to Netty's {@code SslHandler} on the JDK and on OpenSSL.
+ * The TLS part of a result directory as {@code tls-summary.md}: round trips/s of {@link TlsInterleavedBenchmark}
+ * ({@code tls-interleaved.json}) and {@link TlsEchoBenchmark} ({@code tls-echo.json}), handshakes/s of
+ * {@link TlsHandshakeBenchmark} ({@code tls-handshake.json}) and bytes per idle TLS connection
+ * ({@code footprint-tls.json}), each with SocketLoom's ratio to raw virtual threads over {@code SSLSocket} (the bar:
+ * at least 0.95) and to Netty's {@code SslHandler} on the JDK and on OpenSSL. The files are not named
+ * {@code jmh*.json}, so the plain {@link Report} of the same directory does not read them.
  */
 public final class TlsReport {
     private static final String[] IMPLS = {"socketloom", "rawvt", "netty-jdk", "netty-openssl"};
@@ -24,9 +26,32 @@ public final class TlsReport {
     /** Writes {@code tls-summary.md} from whichever TLS result files exist in {@code dir}; returns its path. */
     public static Path generate(Path dir) throws IOException {
         StringBuilder md = new StringBuilder("# TLS results\n\n");
-        Path echo = dir.resolve("jmh-tls-echo.json");
+        Path interleaved = dir.resolve("tls-interleaved.json");
+        if (Files.exists(interleaved)) {
+            md.append("TLS 1.3 echo, interleaved (all servers in one trial), round trips/s:\n\n");
+            Map<String, Map<String, Double>> rows = new TreeMap<>();
+            for (JsonNode r : new ObjectMapper().readTree(interleaved.toFile())) {
+                JsonNode params = r.get("params");
+                String key = String.format(Locale.ROOT, "%6d conns, %5d B", params.get("connections").asInt(),
+                        params.get("size").asInt());
+                JsonNode sec = r.get("secondaryMetrics");
+                for (String impl : IMPLS) {
+                    String field = switch (impl) {
+                        case "netty-jdk" -> "nettyJdk";
+                        case "netty-openssl" -> "nettyOpenssl";
+                        default -> impl;
+                    };
+                    double ns = sec.get(field + "Nanos").get("score").asDouble();
+                    double trips = sec.get(field + "RoundTrips").get("score").asDouble();
+                    rows.computeIfAbsent(key, k -> new TreeMap<>()).put(impl, trips * 1e9 / ns);
+                }
+            }
+            table(md, "connections, size", rows);
+            md.append('\n');
+        }
+        Path echo = dir.resolve("tls-echo.json");
         if (Files.exists(echo)) {
-            md.append("TLS 1.3 echo, round trips/s (closed loop, one client thread over JDK `SSLSocket`s):\n\n");
+            md.append("TLS 1.3 echo, sequential (one server per trial), round trips/s:\n\n");
             Map<String, Map<String, Double>> rows = new TreeMap<>();
             for (JsonNode r : new ObjectMapper().readTree(echo.toFile())) {
                 JsonNode params = r.get("params");
@@ -38,7 +63,7 @@ public final class TlsReport {
             }
             table(md, "connections, size", rows);
         }
-        Path handshake = dir.resolve("jmh-tls-handshake.json");
+        Path handshake = dir.resolve("tls-handshake.json");
         if (Files.exists(handshake)) {
             md.append("\nFull TLS 1.3 handshakes/s (connect, handshake, 1-byte echo, close; 4 client threads):\n\n");
             Map<String, Map<String, Double>> rows = new TreeMap<>();

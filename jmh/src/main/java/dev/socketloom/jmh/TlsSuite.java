@@ -18,8 +18,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * The TLS part of the suite on its own, into one result directory ({@code tls-quick-...} or {@code tls-full-...}):
- * {@link TlsEchoBenchmark}, {@link TlsHandshakeBenchmark}, the TLS footprint with 1 000 idle connections, and
- * {@link TlsReport}'s {@code tls-summary.md}. {@link Suite} runs the same after the plain benchmarks.
+ * {@link TlsInterleavedBenchmark} (and, in {@code full}, {@link TlsEchoBenchmark}), {@link TlsHandshakeBenchmark}, the
+ * TLS footprint with 1 000 idle connections, and {@link TlsReport}'s {@code tls-summary.md}. {@link Suite} runs the
+ * same after the plain benchmarks.
  *
  * <pre>
  * java -cp jmh/target/benchmarks.jar dev.socketloom.jmh.TlsSuite quick|full [resultsRoot, default jmh/results]
@@ -51,15 +52,17 @@ public final class TlsSuite {
 
     /** Runs the TLS benchmarks and footprint into {@code dir} and writes {@code tls-summary.md}. */
     static void runTls(String profile, Path dir) throws IOException, RunnerException {
-        ChainedOptionsBuilder echo = new OptionsBuilder().include(TlsEchoBenchmark.class.getName());
+        ChainedOptionsBuilder interleaved = new OptionsBuilder().include(TlsInterleavedBenchmark.class.getName());
         ChainedOptionsBuilder handshakes = new OptionsBuilder().include(TlsHandshakeBenchmark.class.getName());
         if (profile.equals("quick")) {
             TimeValue second = TimeValue.seconds(1);
-            echo.warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second);
+            interleaved.warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second);
             handshakes.warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second);
+        } else {
+            Suite.run(new OptionsBuilder().include(TlsEchoBenchmark.class.getName()), dir, "tls-echo.json");
         }
-        Suite.run(echo, dir, "jmh-tls-echo.json");
-        Suite.run(handshakes, dir, "jmh-tls-handshake.json");
+        Suite.run(interleaved, dir, "tls-interleaved.json");
+        Suite.run(handshakes, dir, "tls-handshake.json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(dir.resolve("footprint-tls.json")
                 .toFile(), Footprint.measureTls(List.of(TlsImpl.values()), 1_000));
         TlsReport.generate(dir);
