@@ -9,6 +9,7 @@ import dev.socketloom.testing.TestPki;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
 import java.nio.ByteBuffer;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
@@ -34,9 +35,13 @@ class TlsLayerCloseTest {
     void closeNotifyIntoAFullSendBufferReturnsAtItsDeadline(String protocol) throws Exception {
         Threads threads = new Threads();
         Watchdog watchdog = new Watchdog(threads);
-        try (ServerSocketChannel listener = ServerSocketChannel.open()
-                .bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0))) {
-            SocketChannel channel = SocketChannel.open(listener.getLocalAddress());
+        try (ServerSocketChannel listener = ServerSocketChannel.open()) {
+            // fixed buffer sizes switch the kernel's autotuning off: a full buffer stays full, the window shut
+            listener.setOption(StandardSocketOptions.SO_RCVBUF, 8192);
+            listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
+            SocketChannel channel = SocketChannel.open();
+            channel.setOption(StandardSocketOptions.SO_SNDBUF, 8192);
+            channel.connect(listener.getLocalAddress());
             Socket raw = channel.socket();
             try (Socket peerRaw = listener.accept().socket()) {
                 SSLSocket peer = (SSLSocket) PKI.clientTls().sslContext().getSocketFactory()
