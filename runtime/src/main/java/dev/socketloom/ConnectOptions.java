@@ -43,59 +43,61 @@ public final class ConnectOptions {
         this.sendBufferSize = b.sendBufferSize;
     }
 
-    /** A builder starting from the defaults. */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /** {@return a builder starting from these options} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** Maximum time to establish the connection; zero waits as long as the OS does. */
+    /** {@return maximum time to establish the connection; zero waits as long as the OS does} */
     public Duration connectTimeout() { return connectTimeout; }
 
-    /** Maximum time a read, readLine or peek blocks waiting for data; zero blocks indefinitely. */
+    /** {@return maximum time a read, readLine or peek blocks waiting for data; zero blocks indefinitely} */
     public Duration readTimeout() { return readTimeout; }
 
     /**
-     * Maximum time one write may block on a peer that does not read; zero blocks indefinitely. When it expires the
-     * socket is closed (the connection is unusable afterwards) and the write fails with {@link InetError#TIMEOUT}.
+     * {@return the maximum time one write may block on a peer that does not read; zero blocks indefinitely} When it
+     * expires the socket is closed (the connection is unusable afterwards) and the write fails with
+     * {@link InetError#TIMEOUT}.
      */
     public Duration writeTimeout() { return writeTimeout; }
 
     /**
-     * Maximum time without any read or write activity; zero disables it. An idle connection receives a TIMEOUT event
-     * if events are enabled, otherwise it is closed (a blocked read then fails with {@link InetError#TIMEOUT}).
+     * {@return the maximum time without any read or write activity; zero disables it} An idle connection receives a
+     * TIMEOUT event if events are enabled, otherwise it is closed (a blocked read then fails with
+     * {@link InetError#TIMEOUT}).
      */
     public Duration idleTimeout() { return idleTimeout; }
 
     /**
-     * How long {@code disconnect()} waits for the managing thread to terminate before reporting {@linkplain
-     * dev.socketloom##L6 L6}.
+     * {@return how long {@code disconnect()} waits for the managing thread to terminate before reporting {@linkplain
+     * dev.socketloom##L6 L6}}
      */
     public Duration joinDeadline() { return joinDeadline; }
 
-    /** Local address and port to bind before connecting, or {@code null} for an automatic choice. */
+    /** {@return local address and port to bind before connecting, or {@code null} for an automatic choice} */
     public InetSocketAddress localAddress() { return localAddress; }
 
-    /** Whether TCP_NODELAY (no Nagle delay) is set. */
+    /** {@return whether TCP_NODELAY (no Nagle delay) is set} */
     public boolean tcpNoDelay() { return tcpNoDelay; }
 
-    /** Whether SO_KEEPALIVE is set. */
+    /** {@return whether SO_KEEPALIVE is set} */
     public boolean keepAlive() { return keepAlive; }
 
-    /** SO_LINGER seconds, or -1 for the OS default; 0 makes every close abortive (RST, no TIME_WAIT). */
+    /** {@return SO_LINGER seconds, or -1 for the OS default; 0 makes every close abortive (RST, no TIME_WAIT)} */
     public int lingerSeconds() { return lingerSeconds; }
 
-    /** Maximum accepted line length in bytes (without the terminator) for {@code readLine}. */
+    /** {@return maximum accepted line length in bytes (without the terminator) for {@code readLine}} */
     public int maxLineLength() { return maxLineLength; }
 
-    /** SO_RCVBUF in bytes, or 0 for the OS default. */
+    /** {@return SO_RCVBUF in bytes, or 0 for the OS default} */
     public int receiveBufferSize() { return receiveBufferSize; }
 
-    /** SO_SNDBUF in bytes, or 0 for the OS default. */
+    /** {@return SO_SNDBUF in bytes, or 0 for the OS default} */
     public int sendBufferSize() { return sendBufferSize; }
 
     @Override
@@ -139,31 +141,76 @@ public final class ConnectOptions {
             sendBufferSize = o.sendBufferSize;
         }
 
-        /** See {@link ConnectOptions#connectTimeout()}. */
+        /**
+         * See {@link ConnectOptions#connectTimeout()}.
+         *
+         * @param timeout the connect timeout; not negative
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) { connectTimeout = Checks.timeout(timeout, "connectTimeout"); return this; }
 
-        /** See {@link ConnectOptions#readTimeout()}. */
+        /**
+         * See {@link ConnectOptions#readTimeout()}.
+         *
+         * @param timeout the read timeout; not negative
+         * @return this builder
+         */
         public Builder readTimeout(Duration timeout) { readTimeout = Checks.timeout(timeout, "readTimeout"); return this; }
 
-        /** See {@link ConnectOptions#writeTimeout()}. */
+        /**
+         * See {@link ConnectOptions#writeTimeout()}.
+         *
+         * @param timeout the write timeout; not negative
+         * @return this builder
+         */
         public Builder writeTimeout(Duration timeout) { writeTimeout = Checks.timeout(timeout, "writeTimeout"); return this; }
 
-        /** See {@link ConnectOptions#idleTimeout()}. */
+        /**
+         * See {@link ConnectOptions#idleTimeout()}.
+         *
+         * @param timeout the idle timeout; not negative
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) { idleTimeout = Checks.timeout(timeout, "idleTimeout"); return this; }
 
-        /** See {@link ConnectOptions#joinDeadline()}; must be positive. */
+        /**
+         * See {@link ConnectOptions#joinDeadline()}; must be positive.
+         *
+         * @param deadline the join deadline
+         * @return this builder
+         */
         public Builder joinDeadline(Duration deadline) { joinDeadline = Checks.positive(deadline, "joinDeadline"); return this; }
 
-        /** See {@link ConnectOptions#localAddress()}. */
+        /**
+         * See {@link ConnectOptions#localAddress()}.
+         *
+         * @param address the local address and port, or {@code null}
+         * @return this builder
+         */
         public Builder localAddress(InetSocketAddress address) { localAddress = address; return this; }
 
-        /** See {@link ConnectOptions#tcpNoDelay()}. */
+        /**
+         * See {@link ConnectOptions#tcpNoDelay()}.
+         *
+         * @param on whether to set TCP_NODELAY
+         * @return this builder
+         */
         public Builder tcpNoDelay(boolean on) { tcpNoDelay = on; return this; }
 
-        /** See {@link ConnectOptions#keepAlive()}. */
+        /**
+         * See {@link ConnectOptions#keepAlive()}.
+         *
+         * @param on whether to set SO_KEEPALIVE
+         * @return this builder
+         */
         public Builder keepAlive(boolean on) { keepAlive = on; return this; }
 
-        /** See {@link ConnectOptions#lingerSeconds()}; -1 restores the OS default. */
+        /**
+         * See {@link ConnectOptions#lingerSeconds()}; -1 restores the OS default.
+         *
+         * @param seconds -1, or 0 to 65535
+         * @return this builder
+         */
         public Builder lingerSeconds(int seconds) {
             if (seconds < -1 || seconds > 65_535) {
                 throw new IllegalArgumentException("lingerSeconds must be -1 (default) or 0..65535, was " + seconds);
@@ -172,7 +219,12 @@ public final class ConnectOptions {
             return this;
         }
 
-        /** See {@link ConnectOptions#maxLineLength()}; 1 .. 64 MiB. */
+        /**
+         * See {@link ConnectOptions#maxLineLength()}; 1 .. 64 MiB.
+         *
+         * @param bytes the line limit
+         * @return this builder
+         */
         public Builder maxLineLength(int bytes) {
             if (bytes < 1 || bytes > 64 * 1024 * 1024) {
                 throw new IllegalArgumentException("maxLineLength must be 1..67108864 bytes, was " + bytes);
@@ -181,13 +233,23 @@ public final class ConnectOptions {
             return this;
         }
 
-        /** See {@link ConnectOptions#receiveBufferSize()}. */
+        /**
+         * See {@link ConnectOptions#receiveBufferSize()}.
+         *
+         * @param bytes SO_RCVBUF, or 0
+         * @return this builder
+         */
         public Builder receiveBufferSize(int bytes) { receiveBufferSize = Checks.nonNegative(bytes, "receiveBufferSize"); return this; }
 
-        /** See {@link ConnectOptions#sendBufferSize()}. */
+        /**
+         * See {@link ConnectOptions#sendBufferSize()}.
+         *
+         * @param bytes SO_SNDBUF, or 0
+         * @return this builder
+         */
         public Builder sendBufferSize(int bytes) { sendBufferSize = Checks.nonNegative(bytes, "sendBufferSize"); return this; }
 
-        /** The immutable options. */
+        /** {@return the immutable options} */
         public ConnectOptions build() {
             return new ConnectOptions(this);
         }

@@ -60,17 +60,21 @@ public enum InetError {
         this.description = description;
     }
 
-    /** The stable numeric code, as returned by {@code Inet.getLastError()}. */
+    /** {@return the stable numeric code, as returned by {@code Inet.getLastError()}} */
     public int code() {
         return code;
     }
 
-    /** A human-readable one-line description, as returned by {@code Inet.getErrorString}. */
+    /** {@return a human-readable one-line description, as returned by {@code Inet.getErrorString}} */
     public String description() {
         return description;
     }
 
-    /** The constant with the given numeric code, or {@code null} if there is none. */
+    /**
+     * {@return the constant with the given numeric code, or {@code null} if there is none}
+     *
+     * @param code a numeric code, as {@link #code()} returns
+     */
     public static InetError fromCode(int code) {
         for (InetError error : values()) {
             if (error.code == code) {

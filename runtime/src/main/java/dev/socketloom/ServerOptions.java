@@ -38,50 +38,54 @@ public final class ServerOptions {
         clientOptions = b.clientOptions;
     }
 
-    /** A builder starting from the defaults. */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Local address to listen on, or {@code null} for every local address. */
+    /** {@return local address to listen on, or {@code null} for every local address} */
     public InetAddress bindAddress() { return bindAddress; }
 
-    /** Port to listen on; 0 picks a free ephemeral port (see {@link Server#port()}). */
+    /** {@return port to listen on; 0 picks a free ephemeral port (see {@link Server#port()})} */
     public int port() { return port; }
 
-    /** Listen backlog: connections the OS queues before the acceptor takes them (and while suspended). */
+    /** {@return listen backlog: connections the OS queues before the acceptor takes them (and while suspended)} */
     public int backlog() { return backlog; }
 
-    /** Maximum simultaneous clients; 0 means unlimited. Extra connections are closed at accept time. */
+    /** {@return the maximum simultaneous clients; 0 means unlimited} Extra connections are closed at accept time. */
     public int maxClients() { return maxClients; }
 
-    /** Maximum simultaneous clients from one remote address; 0 means unlimited. */
+    /** {@return maximum simultaneous clients from one remote address; 0 means unlimited} */
     public int maxClientsPerAddress() { return maxClientsPerAddress; }
 
-    /** Minimum time between two accepts (accept rate limit); zero means no limit. */
+    /** {@return minimum time between two accepts (accept rate limit); zero means no limit} */
     public Duration minAcceptInterval() { return minAcceptInterval; }
 
-    /** Idle timeout of each client; overrides {@link ConnectOptions#idleTimeout()} when non-zero. */
+    /** {@return idle timeout of each client; overrides {@link ConnectOptions#idleTimeout()} when non-zero} */
     public Duration idleTimeout() { return idleTimeout; }
 
     /**
-     * How long {@link Server#disconnect()} waits for the acceptor and client threads before reporting {@linkplain
-     * dev.socketloom##L6 L6}.
+     * {@return how long {@link Server#disconnect()} waits for the acceptor and client threads before reporting
+     * {@linkplain dev.socketloom##L6 L6}}
      */
     public Duration joinDeadline() { return joinDeadline; }
 
     /**
-     * First back-off after a failed {@code accept()} (for example EMFILE); doubles up to {@link #acceptBackoffMax()}.
+     * {@return first back-off after a failed {@code accept()} (for example EMFILE); doubles up to
+     * {@link #acceptBackoffMax()}}
      */
     public Duration acceptBackoffInitial() { return acceptBackoffInitial; }
 
-    /** Largest back-off between failed accepts. */
+    /** {@return largest back-off between failed accepts} */
     public Duration acceptBackoffMax() { return acceptBackoffMax; }
 
-    /** Options applied to every accepted client (timeouts, TCP options, line limit, join deadline). */
+    /** {@return options applied to every accepted client (timeouts, TCP options, line limit, join deadline)} */
     public ConnectOptions clientOptions() { return clientOptions; }
 
-    /** The options accepted clients actually use: {@link #clientOptions()} with this server's idle timeout applied. */
+    /**
+     * {@return the options accepted clients actually use: {@link #clientOptions()} with this server's idle timeout
+     * applied}
+     */
     public ConnectOptions effectiveClientOptions() {
         return idleTimeout.isZero() ? clientOptions : clientOptions.toBuilder().idleTimeout(idleTimeout).build();
     }
@@ -111,13 +115,28 @@ public final class ServerOptions {
         private Builder() {
         }
 
-        /** See {@link ServerOptions#bindAddress()}. */
+        /**
+         * See {@link ServerOptions#bindAddress()}.
+         *
+         * @param address the local address, or {@code null}
+         * @return this builder
+         */
         public Builder bindAddress(InetAddress address) { bindAddress = address; return this; }
 
-        /** See {@link ServerOptions#port()}. */
+        /**
+         * See {@link ServerOptions#port()}.
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         */
         public Builder port(int port) { this.port = Checks.port(port); return this; }
 
-        /** See {@link ServerOptions#backlog()}; must be positive. */
+        /**
+         * See {@link ServerOptions#backlog()}; must be positive.
+         *
+         * @param backlog the listen backlog
+         * @return this builder
+         */
         public Builder backlog(int backlog) {
             if (backlog < 1) {
                 throw new IllegalArgumentException("backlog must be positive, was " + backlog);
@@ -126,22 +145,53 @@ public final class ServerOptions {
             return this;
         }
 
-        /** See {@link ServerOptions#maxClients()}. */
+        /**
+         * See {@link ServerOptions#maxClients()}.
+         *
+         * @param max the limit, or 0
+         * @return this builder
+         */
         public Builder maxClients(int max) { maxClients = Checks.nonNegative(max, "maxClients"); return this; }
 
-        /** See {@link ServerOptions#maxClientsPerAddress()}. */
+        /**
+         * See {@link ServerOptions#maxClientsPerAddress()}.
+         *
+         * @param max the limit, or 0
+         * @return this builder
+         */
         public Builder maxClientsPerAddress(int max) { maxClientsPerAddress = Checks.nonNegative(max, "maxClientsPerAddress"); return this; }
 
-        /** See {@link ServerOptions#minAcceptInterval()}. */
+        /**
+         * See {@link ServerOptions#minAcceptInterval()}.
+         *
+         * @param interval the interval; not negative
+         * @return this builder
+         */
         public Builder minAcceptInterval(Duration interval) { minAcceptInterval = Checks.timeout(interval, "minAcceptInterval"); return this; }
 
-        /** See {@link ServerOptions#idleTimeout()}. */
+        /**
+         * See {@link ServerOptions#idleTimeout()}.
+         *
+         * @param timeout the idle timeout; not negative
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) { idleTimeout = Checks.timeout(timeout, "idleTimeout"); return this; }
 
-        /** See {@link ServerOptions#joinDeadline()}; must be positive. */
+        /**
+         * See {@link ServerOptions#joinDeadline()}; must be positive.
+         *
+         * @param deadline the join deadline
+         * @return this builder
+         */
         public Builder joinDeadline(Duration deadline) { joinDeadline = Checks.positive(deadline, "joinDeadline"); return this; }
 
-        /** See {@link ServerOptions#acceptBackoffInitial()} and {@link ServerOptions#acceptBackoffMax()}. */
+        /**
+         * See {@link ServerOptions#acceptBackoffInitial()} and {@link ServerOptions#acceptBackoffMax()}.
+         *
+         * @param initial the first back-off; positive
+         * @param max     the largest back-off; not smaller than {@code initial}
+         * @return this builder
+         */
         public Builder acceptBackoff(Duration initial, Duration max) {
             Checks.positive(initial, "acceptBackoffInitial");
             Checks.positive(max, "acceptBackoffMax");
@@ -153,10 +203,15 @@ public final class ServerOptions {
             return this;
         }
 
-        /** See {@link ServerOptions#clientOptions()}. */
+        /**
+         * See {@link ServerOptions#clientOptions()}.
+         *
+         * @param options the client options
+         * @return this builder
+         */
         public Builder clientOptions(ConnectOptions options) { clientOptions = Objects.requireNonNull(options, "clientOptions"); return this; }
 
-        /** The immutable options. */
+        /** {@return the immutable options} */
         public ServerOptions build() {
             return new ServerOptions(this);
         }

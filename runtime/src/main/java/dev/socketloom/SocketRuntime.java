@@ -17,12 +17,19 @@ import java.util.List;
  */
 public interface SocketRuntime extends AutoCloseable {
 
-    /** Opens a new runtime. */
+    /** {@return a newly opened runtime} */
     static SocketRuntime open() {
         return new RuntimeCore();
     }
 
-    /** Connects with default options (SocketWrench {@code InetConnect}). */
+    /**
+     * Connects with default options (SocketWrench {@code InetConnect}).
+     *
+     * @param host the host name or address literal
+     * @param port the port
+     * @return the connected connection
+     * @throws InetException as {@link #connect(String, int, ConnectOptions)}
+     */
     default Connection connect(String host, int port) throws InetException {
         return connect(host, port, ConnectOptions.DEFAULTS);
     }
@@ -30,6 +37,10 @@ public interface SocketRuntime extends AutoCloseable {
     /**
      * Connects, blocking up to the connect timeout (SocketWrench {@code InetConnectEx}).
      *
+     * @param host    the host name or address literal
+     * @param port    the port
+     * @param options timeouts, local bind address and socket options of the connection
+     * @return the connected connection
      * @throws InetException CONNECTION_REFUSED, HOST_NOT_FOUND, TIMEOUT, ADDRESS_IN_USE (local bind),
      *                       INVALID_ARGUMENT, NOT_INITIALIZED
      */
@@ -39,6 +50,11 @@ public interface SocketRuntime extends AutoCloseable {
      * Starts connecting on the new connection's own virtual thread and returns at once (SocketWrench
      * {@code InetAsyncConnect}). That thread then delivers CONNECT (or ERROR) and further events to {@code handler}.
      *
+     * @param host    the host name or address literal
+     * @param port    the port
+     * @param options timeouts, local bind address and socket options of the connection
+     * @param handler receives the connection's events
+     * @return the connection, not connected yet
      * @throws InetException INVALID_ARGUMENT for a bad port, NOT_INITIALIZED after close
      */
     Connection connectAsync(String host, int port, ConnectOptions options, EventHandler handler) throws InetException;
@@ -46,20 +62,23 @@ public interface SocketRuntime extends AutoCloseable {
     /**
      * Binds a listening socket (SO_REUSEADDR) and starts its acceptor (SocketWrench {@code InetServerStart}).
      *
+     * @param options bind address, port, limits and client options
+     * @param handler the per-client body, run on each client's own virtual thread
+     * @return the running server
      * @throws InetException ADDRESS_IN_USE, ADDRESS_NOT_AVAILABLE, NOT_INITIALIZED
      */
     Server startServer(ServerOptions options, ConnectionHandler handler) throws InetException;
 
-    /** Snapshot of the live connections this runtime owns (client side and accepted). */
+    /** {@return a snapshot of the live connections this runtime owns (client side and accepted)} */
     List<Connection> connections();
 
-    /** Snapshot of the running servers. */
+    /** {@return a snapshot of the running servers} */
     List<Server> servers();
 
-    /** Number of threads this runtime started that have not terminated yet. */
+    /** {@return the number of threads this runtime started that have not terminated yet} */
     int liveThreadCount();
 
-    /** Whether {@link #close()} has been called. */
+    /** {@return whether {@link #close()} has been called} */
     boolean isClosed();
 
     /**
