@@ -6,13 +6,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The connected clients of one server, counted per remote address for {@code maxClientsPerAddress}, with a wait for
- * "no client left" that a graceful stop uses. Lookups and updates are lock-free; the lock only serves that wait, and
- * a removal takes it only while somebody waits.
+ * "no client left" that a graceful stop uses, and the bytes its clients moved. Lookups and updates are lock-free; the
+ * lock only serves that wait, and a removal takes it only while somebody waits.
  */
 final class ClientRegistry {
     private final Map<Long, SocketConnection> clients = new ConcurrentHashMap<>();
@@ -20,6 +21,9 @@ final class ClientRegistry {
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition removed = lock.newCondition();
     private volatile int waiters;
+    /** Bytes of the clients removed so far; the connected ones are summed when asked. */
+    private final LongAdder removedBytesIn = new LongAdder();
+    private final LongAdder removedBytesOut = new LongAdder();
 
     void add(SocketConnection c) {
         clients.put(c.id(), c);
@@ -34,6 +38,8 @@ final class ClientRegistry {
         if (clients.remove(c.id()) == null) {
             return false;
         }
+        removedBytesIn.add(c.activity().bytesIn());
+        removedBytesOut.add(c.activity().bytesOut());
         InetAddress a = c.remoteAddress().getAddress();
         if (a != null) {
             perAddress.computeIfPresent(a, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
@@ -61,6 +67,27 @@ final class ClientRegistry {
     int countFrom(InetAddress address) {
         AtomicInteger n = perAddress.get(address);
         return n == null ? 0 : n.get();
+    }
+
+    /**
+     * Bytes read from all clients, those gone and those connected. Gone ones are read first: a client leaving
+     * meanwhile may be missed by this call (never counted twice), and is counted by the next.
+     */
+    long bytesIn() {
+        long sum = removedBytesIn.sum();
+        for (SocketConnection c : clients.values()) {
+            sum += c.activity().bytesIn();
+        }
+        return sum;
+    }
+
+    /** Bytes written to all clients, counted as {@link #bytesIn()} counts. */
+    long bytesOut() {
+        long sum = removedBytesOut.sum();
+        for (SocketConnection c : clients.values()) {
+            sum += c.activity().bytesOut();
+        }
+        return sum;
     }
 
     List<SocketConnection> snapshot() {

@@ -115,6 +115,7 @@ final class ConnectionIo {
             activity.writeStarting();
             try {
                 out.write(b, off, len);
+                activity.wrote(len);
                 completed = true;
             } finally {
                 activity.writeEnded(completed);

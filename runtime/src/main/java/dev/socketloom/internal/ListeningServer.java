@@ -339,7 +339,7 @@ final class ListeningServer implements Server {
     @Override
     public ServerStats stats() {
         return new ServerStats(accepted.sum(), acceptor.rejected(), acceptor.failures(), handlerFailures.sum(),
-                clients.size());
+                clients.size(), clients.bytesIn(), clients.bytesOut());
     }
 
     @Override

@@ -133,7 +133,7 @@ final class ReadBuffer {
             return -1;
         }
         lim += n;
-        activity.read();
+        activity.read(n);
         growBuffer = n == space && b.length < STREAMING_BUFFER;
         return n;
     }
@@ -160,7 +160,7 @@ final class ReadBuffer {
                 if (n < 0) {
                     eof = true;
                 } else {
-                    activity.read();
+                    activity.read(n);
                     consumed += n;
                 }
                 return n;
