@@ -90,5 +90,16 @@
  * carrier busy: if code outside the stopping server (another server's handlers, the application's own virtual
  * threads) saturates the carriers, an interrupted handler may not run before the join deadline; the call then
  * reports it as L6 says rather than waiting longer.
+ *
+ * <h2 id="observability">Observability</h2>
+ * {@link dev.socketloom.Server#stats()} counts what a server did (accepted, rejected, failed accepts, handler
+ * failures, active clients, bytes in and out). The runtime also emits JDK Flight Recorder events, category
+ * {@code SocketLoom}, recorded by any recording with the JDK's default settings and free when nobody records:
+ * {@code dev.socketloom.ConnectionOpened}, {@code dev.socketloom.ConnectionClosed} (who closed it: {@code PEER},
+ * {@code LOCAL}, {@code SERVER_STOP}, {@code TIMEOUT}, {@code ERROR} or {@code RUNTIME_CLOSE}; whether its thread was
+ * interrupted; lifetime; bytes), {@code dev.socketloom.HandlerFailed}, {@code dev.socketloom.AcceptFailed} and
+ * {@code dev.socketloom.ServerStopped} (a duration event over the stop). Each is committed on the thread that reached
+ * the lifecycle point. The module requires {@code jdk.jfr} only statically: without it the runtime works the same,
+ * without events.
  */
 package dev.socketloom;

@@ -191,6 +191,7 @@ final class Acceptor {
 
     private void logFailure(Throwable e, long backoffNanos) {
         try {
+            LifecycleEvents.acceptFailed(listener.getLocalPort(), e, backoffNanos, failures.sum());
             LOG.log(System.Logger.Level.WARNING, "accept on port {0} failed ({1}); retrying in {2} ms",
                     listener.getLocalPort(), e.toString(), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
         } catch (Throwable loggingFailed) {

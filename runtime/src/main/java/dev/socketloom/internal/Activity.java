@@ -11,9 +11,10 @@ import dev.socketloom.ConnectOptions;
  * (the watchdog, the event pump, {@code idleTime()}). That keeps {@code System.nanoTime()} - a system call on some
  * VMs - off the read and write paths. Writes are timed only when a write timeout is set.
  *
- * <p>The bytes each read and completed write moved are counted too, for {@code ServerStats}, in plain fields: each
- * is written under its lock just before the volatile operation count of the same read or write, which publishes it,
- * and read after that count. So counting bytes adds a plain addition to the paths, no fence.
+ * <p>The bytes each read and completed write moved are counted too, for {@code ServerStats} and the
+ * {@code ConnectionClosed} event, in plain fields: each is written under its lock just before the volatile operation
+ * count of the same read or write, which publishes it, and read after that count. So counting bytes adds a plain
+ * addition to the paths, no fence.
  */
 final class Activity {
     private final boolean timedWrites;
@@ -26,6 +27,8 @@ final class Activity {
     private long bytesIn; // published by readOps
     private long bytesOut; // published by writeOps
     private volatile long lastActivityNanos = System.nanoTime();
+    /** nanoTime when the connection opened ({@link #touch()}), 0 until then; written under the state lock. */
+    private volatile long openedNanos;
     /** nanoTime when the current write started, 0 while no write is in progress. */
     private volatile long writeStartedNanos;
 
@@ -68,9 +71,16 @@ final class Activity {
         }
     }
 
-    /** Resets the idle clock (the connection just opened). */
+    /** Resets the idle clock and records the opening time (the connection just opened). */
     void touch() {
-        lastActivityNanos = System.nanoTime();
+        long now = System.nanoTime();
+        lastActivityNanos = now;
+        openedNanos = now == 0 ? 1 : now; // 0 means "never opened"
+    }
+
+    /** nanoTime when the connection opened, or 0 if it never did. */
+    long openedNanos() {
+        return openedNanos;
     }
 
     /** Bytes read from the socket so far. */

@@ -121,8 +121,9 @@ final class EventPump implements Runnable {
                 ds = conn.io().awaitData(SLICE_MILLIS, reported);
             } catch (IOException e) {
                 if (!stopped()) {
-                    fire(Event.ERROR, Errors.wrap(e, "events of " + conn.remoteAddress()));
-                    conn.closeOnce(null);
+                    InetException error = Errors.wrap(e, "events of " + conn.remoteAddress());
+                    fire(Event.ERROR, error);
+                    conn.closeOnce(null, CloseCause.ofFailure(error));
                 }
                 return;
             }
@@ -192,6 +193,7 @@ final class EventPump implements Runnable {
         try {
             handler.onEvent(conn, Event.CANCEL, null);
         } catch (Throwable t) {
+            LifecycleEvents.handlerFailed(conn, Event.CANCEL, t);
             LOG.log(System.Logger.Level.WARNING, "event handler of " + conn.remoteAddress() + " failed on CANCEL", t);
         }
     }
@@ -214,6 +216,7 @@ final class EventPump implements Runnable {
             handler.onEvent(conn, event, error);
         } catch (Throwable t) {
             if (!stopped()) {
+                LifecycleEvents.handlerFailed(conn, event, t);
                 LOG.log(System.Logger.Level.WARNING, "event handler of " + conn.remoteAddress() + " failed on "
                         + event, t);
             }

@@ -44,6 +44,7 @@ final class ListeningServer implements Server {
     private final ClientRegistry clients = new ClientRegistry();
     private final ClientThreads threads;
     private final Acceptor acceptor;
+    private final StopRecorder stopRecorder;
 
     private final ReentrantLock lock = new ReentrantLock();
     private boolean keeperHeld; // guarded by lock
@@ -67,6 +68,7 @@ final class ListeningServer implements Server {
         this.localAddress = (InetSocketAddress) listener.getLocalSocketAddress();
         this.threads = new ClientThreads(runtime.threads());
         this.acceptor = new Acceptor(listener, options, clients, this::dispatch);
+        this.stopRecorder = new StopRecorder(port);
     }
 
     /** Binds the listening socket with SO_REUSEADDR (L11: a restarted server need not wait for TIME_WAIT). */
@@ -128,12 +130,13 @@ final class ListeningServer implements Server {
         if (c.startManager(c.threadName(), () -> serve(c), threads)) {
             accepted.increment();
         } else {
-            c.closeOnce(null); // stopping: the client is closed instead of served
+            c.closeOnce(null, CloseCause.SERVER_STOP); // stopping: the client is closed instead of served
         }
     }
 
     /** The body of a client's thread. */
     private void serve(SocketConnection c) {
+        CloseCause cause = null; // a handler that returns: PEER after end of stream, else LOCAL
         try {
             if (c.isOpenState()) {
                 handler.handle(c);
@@ -142,6 +145,8 @@ final class ListeningServer implements Server {
             // once we closed the connection (disconnect, stop, expiry) whatever the handler throws is our doing
             if (!c.isClosedState()) {
                 handlerFailures.increment();
+                cause = CloseCause.ofFailure(t);
+                LifecycleEvents.handlerFailed(c, null, t);
                 if (t instanceof InetException ie && ie.error() == InetError.CONNECTION_RESET) {
                     // a peer that resets is routine for a server (every abortive client close): a WARNING with a
                     // stack trace per client cost more than the whole connection
@@ -152,7 +157,7 @@ final class ListeningServer implements Server {
                 }
             }
         } finally {
-            c.closeOnce(null);
+            c.closeOnce(null, cause);
         }
     }
 
@@ -191,10 +196,13 @@ final class ListeningServer implements Server {
      * Phase one of every stop, also used by the runtime's close: stops accepting, closes and interrupts every
      * client, and returns every thread of this server that must be joined. Blocks on nothing.
      */
-    List<Thread> closeAll() {
+    List<Thread> closeAll(CloseCause cause) {
+        if (cause == CloseCause.RUNTIME_CLOSE) {
+            stopRecorder.runtimeClosing(clients.size());
+        }
         List<Thread> toJoin = stopAccepting();
         for (SocketConnection c : clients.snapshot()) {
-            c.closeOnce(null);
+            c.closeOnce(null, cause);
         }
         toJoin.addAll(threads.alive());
         return toJoin;
@@ -203,14 +211,18 @@ final class ListeningServer implements Server {
     /** Phase two, after the joins: the port is free (the acceptor has left accept()); leave the runtime. */
     void terminated() {
         listenerReleased = true;
+        stopRecorder.runtimeClosed(threads, acceptor.thread());
         threads.terminated();
         runtime.unregister(this);
     }
 
     @Override
     public void disconnect() throws InetException {
-        List<String> stragglers = runtime.joins().join(closeAll(), options.joinDeadline());
+        Object stop = stopRecorder.stopping();
+        int forced = clients.size();
+        List<String> stragglers = runtime.joins().join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline());
         terminated();
+        stopRecorder.stopped(stop, StopKind.DISCONNECT, Duration.ZERO, 0, forced, stragglers);
         if (!stragglers.isEmpty()) {
             throw new InetException(InetError.THREAD_NOT_TERMINATED, "server on port " + port
                     + " is closed, but some of its threads outlived the join deadline of " + options.joinDeadline(),
@@ -229,6 +241,7 @@ final class ListeningServer implements Server {
         if (grace.isNegative()) {
             throw new InetException(InetError.INVALID_ARGUMENT, "grace must not be negative, was " + grace);
         }
+        Object stop = stopRecorder.stopping();
         graceful = !acceptor.isClosed(); // only a stop of a running server counts graceful finishes
         gracefulCount.set(0);
         // The listener goes first, and the acceptor (a platform thread, never starved) is joined at once, so that
@@ -238,9 +251,11 @@ final class ListeningServer implements Server {
         clients.awaitEmpty(grace);
         graceful = false;
         int forced = clients.size();
-        stragglers.addAll(runtime.joins().join(closeAll(), options.joinDeadline()));
+        stragglers.addAll(runtime.joins().join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline()));
         terminated();
-        return new StopResult(gracefulCount.get(), forced, stragglers);
+        StopResult result = new StopResult(gracefulCount.get(), forced, stragglers);
+        stopRecorder.stopped(stop, StopKind.STOP, grace, result.graceful(), forced, stragglers);
+        return result;
     }
 
     @Override

@@ -95,7 +95,7 @@ public final class RuntimeCore implements SocketRuntime {
             watchdog.watch(c);
         }
         if (closed) {
-            c.closeOnce(null);
+            c.closeOnce(null, CloseCause.RUNTIME_CLOSE);
             throw new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while connecting");
         }
     }
@@ -231,11 +231,11 @@ public final class RuntimeCore implements SocketRuntime {
             List<Thread> toJoin = new ArrayList<>();
             Duration deadline = Duration.ZERO;
             for (ListeningServer s : List.copyOf(servers)) {
-                toJoin.addAll(s.closeAll());
+                toJoin.addAll(s.closeAll(CloseCause.RUNTIME_CLOSE));
                 deadline = max(deadline, s.options().joinDeadline());
             }
             for (SocketConnection c : List.copyOf(connections.values())) {
-                toJoin.add(c.closeOnce(null));
+                toJoin.add(c.closeOnce(null, CloseCause.RUNTIME_CLOSE));
                 deadline = max(deadline, c.options().joinDeadline());
             }
             List<String> stragglers = new ArrayList<>(joins.join(toJoin, deadline));

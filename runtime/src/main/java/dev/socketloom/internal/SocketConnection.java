@@ -97,6 +97,7 @@ public final class SocketConnection extends AbstractConnection {
             io.open(socket, remote);
             activity.touch();
             state = State.OPEN;
+            LifecycleEvents.opened(this);
             return true;
         } finally {
             stateLock.unlock();
@@ -125,11 +126,17 @@ public final class SocketConnection extends AbstractConnection {
         }
     }
 
+    /** {@link #closeOnce(InetError, CloseCause)} with the cause derived: TIMEOUT, else PEER after EOF, else LOCAL. */
+    Thread closeOnce(InetError reason) {
+        return closeOnce(reason, null);
+    }
+
     /**
      * The non-blocking half of disconnect: closes the socket, interrupts the managing thread (unless it is the
-     * caller) and leaves every registry. Idempotent; returns the thread that must be joined, or null.
+     * caller) and leaves every registry. Idempotent; returns the thread that must be joined, or null. The first call
+     * reports {@code ConnectionClosed} with {@code cause} (null: derived from {@code reason} and end of stream).
      */
-    Thread closeOnce(InetError reason) {
+    Thread closeOnce(InetError reason, CloseCause cause) {
         stateLock.lock();
         try {
             if (state != State.CLOSED) {
@@ -138,6 +145,7 @@ public final class SocketConnection extends AbstractConnection {
                 }
                 state = State.CLOSED;
                 closedManager = manager;
+                LifecycleEvents.closed(this, cause, reason, closedManager, expiry);
                 EventPump pump = events;
                 if (pump != null) {
                     pump.cancel();
@@ -187,6 +195,11 @@ public final class SocketConnection extends AbstractConnection {
 
     ConnectOptions options() {
         return options;
+    }
+
+    /** The server that accepted this connection, or null on the client side. */
+    ListeningServer server() {
+        return server;
     }
 
     boolean isOpenState() {
