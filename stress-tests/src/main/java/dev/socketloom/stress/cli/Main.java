@@ -152,6 +152,11 @@ public final class Main implements Runnable {
         @Option(names = "--grace", defaultValue = "2", description = "Seconds handlers get to finish on stop.")
         int grace;
 
+        @Option(names = "--stats", paramLabel = "INTERVAL", converter = DurationConverter.class,
+                description = "Print a one-line ServerStats snapshot every INTERVAL (e.g. 5s, 500ms, 1m, PT5S): "
+                        + "accepted, active, rejected, failed accepts, handler failures, bytes in and out.")
+        Duration stats;
+
         @Override
         public Integer call() throws Exception {
             SocketRuntime rt = SocketRuntime.open();
@@ -172,8 +177,11 @@ public final class Main implements Runnable {
             Runtime.getRuntime().addShutdownHook(hook);
             System.out.println("listening on " + server.localAddress().getAddress().getHostAddress() + ":"
                     + server.port() + " (" + mode + "); stop with Ctrl-C");
-            while (!server.awaitTermination(Duration.ofHours(1))) {
-                // keep serving
+            StatsLine line = stats == null ? null : new StatsLine(server.stats(), System.nanoTime());
+            while (!server.awaitTermination(stats == null ? Duration.ofHours(1) : stats)) {
+                if (line != null) { // the wait for the server's end is the clock: no timer thread to stop
+                    System.out.println(line.next(server.stats(), System.nanoTime()));
+                }
             }
             return 0;
         }
