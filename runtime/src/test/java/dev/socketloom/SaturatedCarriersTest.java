@@ -44,6 +44,8 @@ class SaturatedCarriersTest {
     /** How long the load runs, after every pair has proved it is moving, before the stop call. */
     private static final Duration SATURATE = Duration.ofMillis(300);
     private static final Duration GRACE = Duration.ofMillis(200);
+    /** The runtime's thread that holds the JVM alive while servers run; released by the last server's stop. */
+    private static final String KEEPER = "socketloom-keeper";
 
     @Test
     void serverDisconnectReturnsPromptlyWhileHandlersSaturateTheCarriers() throws Exception {
@@ -87,8 +89,8 @@ class SaturatedCarriersTest {
     /**
      * L6 with a join deadline (1 ms) that saturated carriers make sure to exceed: disconnect() either returns
      * normally with no thread of the server alive, or throws THREAD_NOT_TERMINATED naming every thread of the server
-     * still alive when it returned (the acceptor included: a runtime thread that outlives the deadline is a straggler
-     * too). Either way everything is closed, and the stragglers end on their own once the load is gone.
+     * still alive when it returned (the acceptor and the keeper included: a runtime thread that outlives the deadline
+     * is a straggler too). Either way everything is closed, and the stragglers end on their own once the load is gone.
      */
     @Test
     void aDisconnectNeverReportsSuccessWhileAnAcceptorOrClientThreadIsAlive() throws Exception {
@@ -244,14 +246,20 @@ class SaturatedCarriersTest {
             return "socketloom-server-" + port + "-acceptor";
         }
 
-        /** Thread names of this server: its acceptor and its clients' handler threads. */
+        /**
+         * Threads of this server: its acceptor, its clients' handler threads, and the runtime's keeper, which the
+         * server's end releases (it is the round runtime's only server) and the stop path joins with the rest (L6:
+         * a runtime thread that outlives the deadline is a straggler too).
+         */
         boolean isServerThread(String name) {
-            return name.startsWith("socketloom-server-" + port + "-") || name.startsWith("socketloom-client-");
+            return name.startsWith("socketloom-server-" + port + "-") || name.startsWith("socketloom-client-")
+                    || name.equals(KEEPER);
         }
 
         /**
          * Threads of this server alive now. The round's runtime has this one server and client connections without
-         * threads, so every {@code socketloom-client-*} thread in the process is one of its handlers.
+         * threads, so every {@code socketloom-client-*} thread in the process is one of its handlers, and the keeper
+         * is there for this server alone.
          */
         List<String> serverThreadsAlive() throws IOException {
             return Snapshot.take().threads().values().stream().filter(this::isServerThread).sorted().toList();
@@ -261,9 +269,9 @@ class SaturatedCarriersTest {
         void checkServerDown(Result result) throws IOException {
             List<String> alive = serverThreadsAlive();
             result.expect(alive.isEmpty(), "every thread of the server joined; alive: " + alive);
+            // (not every handler need have run: under this load a handler started late may wait until the end)
             long handlersAlive = handlers.stream().filter(Thread::isAlive).count();
             result.expect(handlersAlive == 0, "every handler thread joined; " + handlersAlive + " alive");
-            result.expect(handlers.size() == PAIRS, PAIRS + " handlers ran, counted " + handlers.size());
             checkClosed(result, true);
         }
 
