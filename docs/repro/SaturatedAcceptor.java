@@ -5,6 +5,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,12 +28,14 @@ import java.util.concurrent.atomic.AtomicLong;
  * to end. Then the load stops (if the acceptor was still alive, how long it took to end once the carriers were free is
  * printed too) and every thread and socket of the round is released.
  *
- * <p>With {@code serve=false} the blocked acceptor serves nobody: the load runs on a second listener whose echo threads
- * the main thread started (a comparison: on JDK 25 this shape hardly delays the acceptor, see docs/saturation.md).
+ * <p>With {@code measure=connect} the main thread does not close the listener but connects one more client and
+ * measures how long its first line takes to come back: the acceptor must accept it and start an echo thread for it,
+ * all while the load runs. With {@code serve=false} the blocked acceptor serves nobody: the load runs on a second
+ * listener whose echo threads the main thread started (a comparison; see docs/saturation.md).
  *
  * <pre>
- * java docs/repro/SaturatedAcceptor.java [acceptor=virtual|platform] [serve=true|false] [rounds=10] [pairs=20]
- *                                        [limit=30] [warmup=500]
+ * java docs/repro/SaturatedAcceptor.java [acceptor=virtual|platform] [measure=close|connect] [serve=true|false]
+ *                                        [rounds=10] [pairs=20] [limit=30] [warmup=500]
  * java -Djdk.pollerMode=1 docs/repro/SaturatedAcceptor.java        # JDK 25: platform-thread I/O pollers
  * </pre>
  *
@@ -44,6 +47,7 @@ public final class SaturatedAcceptor {
 
     public static void main(String[] args) throws Exception {
         String acceptorKind = option(args, "acceptor", "virtual");
+        boolean connect = option(args, "measure", "close").equals("connect");
         boolean serve = Boolean.parseBoolean(option(args, "serve", "true"));
         int rounds = Integer.parseInt(option(args, "rounds", "10"));
         int pairs = Integer.parseInt(option(args, "pairs", "20"));
@@ -52,28 +56,36 @@ public final class SaturatedAcceptor {
         if (!acceptorKind.equals("virtual") && !acceptorKind.equals("platform")) {
             throw new IllegalArgumentException("acceptor=virtual|platform, was " + acceptorKind);
         }
-        System.out.printf(Locale.ROOT, "java %s, %d CPUs, jdk.pollerMode=%s, acceptor=%s, serve=%s, rounds=%d, "
-                        + "pairs=%d, limit=%d s, warmup=%d ms%n", Runtime.version(),
+        System.out.printf(Locale.ROOT, "java %s, %d CPUs, jdk.pollerMode=%s, acceptor=%s, measure=%s, serve=%s, "
+                        + "rounds=%d, pairs=%d, limit=%d s, warmup=%d ms%n", Runtime.version(),
                 Runtime.getRuntime().availableProcessors(), System.getProperty("jdk.pollerMode", "(default)"),
-                acceptorKind, serve, rounds, pairs, limitMillis / 1000, warmupMillis);
+                acceptorKind, connect ? "connect" : "close", serve, rounds, pairs, limitMillis / 1000, warmupMillis);
 
         List<String> results = new ArrayList<>();
         int stalled = 0;
         for (int round = 1; round <= rounds; round++) {
-            Round r = new Round(acceptorKind.equals("virtual"), serve, pairs);
+            Round r = new Round(acceptorKind.equals("virtual"), serve, pairs, connect);
             r.run(limitMillis, warmupMillis);
-            String ended = r.endedMillis >= 0 ? "ended " + r.endedMillis + " ms after the close"
-                    : "still alive " + limitMillis / 1000 + " s after the close (" + (r.afterLoadMillis >= 0
-                    ? "ended " + r.afterLoadMillis + " ms after the load stopped)" : "and 10 s after the load stopped)");
+            String ended;
+            if (connect) {
+                ended = r.endedMillis >= 0 ? "echoed a new connection's line " + r.endedMillis + " ms after connect"
+                        : "had not echoed a new connection's line " + limitMillis / 1000 + " s after connect";
+            } else {
+                ended = r.endedMillis >= 0 ? "ended " + r.endedMillis + " ms after the close"
+                        : "still alive " + limitMillis / 1000 + " s after the close (" + (r.afterLoadMillis >= 0
+                        ? "ended " + r.afterLoadMillis + " ms after the load stopped)"
+                        : "and 10 s after the load stopped)");
+            }
             if (r.endedMillis < 0) {
                 stalled++;
             }
             results.add(r.endedMillis >= 0 ? String.valueOf(r.endedMillis) : ">" + limitMillis / 1000 + "s");
-            System.out.printf(Locale.ROOT, "round %2d: acceptor %s; load %,d round trips/s before the close, "
-                    + "%,d round trips while waiting%n", round, ended, r.rate, r.tripsWhileWaiting);
+            System.out.printf(Locale.ROOT, "round %2d: %s %s; load %,d round trips/s before, %,d round trips while "
+                    + "waiting%n", round, connect ? "server" : "acceptor", ended, r.rate, r.tripsWhileWaiting);
         }
-        System.out.printf(Locale.ROOT, "acceptor end after close (ms): %s%nstill alive after %d s in %d of %d rounds%n",
-                String.join(", ", results), limitMillis / 1000, stalled, rounds);
+        System.out.printf(Locale.ROOT, "%s (ms): %s%n%s after %d s in %d of %d rounds%n",
+                connect ? "new connection echoed after" : "acceptor end after close", String.join(", ", results),
+                connect ? "no echo" : "still alive", limitMillis / 1000, stalled, rounds);
     }
 
     /** One fresh server, its load, the close and the measurement. */
@@ -81,6 +93,7 @@ public final class SaturatedAcceptor {
         final boolean virtualAcceptor;
         final boolean serve;
         final int pairs;
+        final boolean connect;
         final InetAddress loopback = InetAddress.getLoopbackAddress();
         final AtomicLong roundTrips = new AtomicLong();
         final List<Socket> sockets = new CopyOnWriteArrayList<>();
@@ -91,15 +104,17 @@ public final class SaturatedAcceptor {
         long rate;
         long tripsWhileWaiting;
 
-        Round(boolean virtualAcceptor, boolean serve, int pairs) {
+        Round(boolean virtualAcceptor, boolean serve, int pairs, boolean connect) {
             this.virtualAcceptor = virtualAcceptor;
             this.serve = serve;
             this.pairs = pairs;
+            this.connect = connect;
         }
 
         void run(long limitMillis, long warmupMillis) throws Exception {
             ServerSocket listener = new ServerSocket(0, Math.max(50, pairs), loopback);
             CountDownLatch accepted = new CountDownLatch(serve ? pairs : 0);
+            Socket probe = new Socket();
             Runnable acceptLoop = () -> {
                 try {
                     while (true) {
@@ -136,19 +151,47 @@ public final class SaturatedAcceptor {
                 rate = (before - t) * 1_000_000_000L / Math.max(1, System.nanoTime() - w0);
 
                 long t0 = System.nanoTime();
-                listener.close(); // the acceptor is blocked in accept(): this must wake it
-                if (acceptor.join(Duration.ofMillis(limitMillis))) {
-                    endedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                if (connect) {
+                    if (echoes(probe, listener.getLocalPort(), limitMillis)) {
+                        endedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                    }
+                } else {
+                    listener.close(); // the acceptor is blocked in accept(): this must wake it
+                    if (acceptor.join(Duration.ofMillis(limitMillis))) {
+                        endedMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+                    }
                 }
                 tripsWhileWaiting = roundTrips.get() - before;
             } finally {
+                probe.close();
+                listener.close();
                 long t1 = System.nanoTime();
                 stopLoad();
-                if (endedMillis < 0 && acceptor.join(Duration.ofSeconds(10))) {
+                if (acceptor.join(Duration.ofSeconds(10)) && endedMillis < 0) {
                     afterLoadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t1);
                 }
-                listener.close();
                 other.close();
+            }
+        }
+
+        /** Connects {@code probe}, sends one line and waits for its echo; false if none came within the limit. */
+        private boolean echoes(Socket probe, int port, long limitMillis) throws IOException {
+            probe.setSoTimeout((int) limitMillis);
+            probe.connect(new InetSocketAddress(loopback, port), 5000);
+            probe.getOutputStream().write(PING);
+            byte[] buf = new byte[PING.length];
+            int got = 0;
+            try {
+                while (got < buf.length) {
+                    int n = probe.getInputStream().read(buf, got, buf.length - got);
+                    if (n < 0) {
+                        return false;
+                    }
+                    got += n;
+                }
+                return true;
+            } catch (SocketTimeoutException e) {
+                return false;
             }
         }
 
