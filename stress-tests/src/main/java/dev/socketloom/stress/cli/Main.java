@@ -288,10 +288,10 @@ public final class Main implements Runnable {
     }
 
     @Command(name = "saturation", mixinStandardHelpOptions = true,
-            description = "Busy ping-pong connections from a second JVM (20, 100, 1 000) keep every carrier busy; "
-                    + "rounds of Server.disconnect(), stop(grace) and SocketRuntime.close() must each return within "
-                    + "1 s with every thread joined (L2, L3, L8). Runs with the JDK's default jdk.pollerMode in both "
-                    + "JVMs (unless you set it); not part of `all`, which forces mode 1.")
+            description = "Busy ping-pong connections (20, 100, 1 000; from a second JVM, then from this one) keep "
+                    + "every carrier busy; rounds of Server.disconnect(), stop(grace) and SocketRuntime.close() must "
+                    + "each return within 1 s with every thread joined (L2, L3, L8). Runs with the JDK's default "
+                    + "jdk.pollerMode in both JVMs (unless you set it); not part of `all`, which forces mode 1.")
     static final class Saturation implements Callable<Integer> {
         @Mixin ScaleOptions scale = new ScaleOptions();
         @Mixin ReportOptions report = new ReportOptions();
