@@ -95,43 +95,43 @@ class SaturatedCarriersTest {
     @Test
     void aDisconnectNeverReportsSuccessWhileAnAcceptorOrClientThreadIsAlive() throws Exception {
         Duration tiny = Duration.ofMillis(1);
-        rounds("Server.disconnect() with joinDeadline " + tiny.toMillis() + " ms", loopback().joinDeadline(tiny).build(),
-                (round, result) -> {
-                    long t0 = System.nanoTime();
-                    InetException[] thrown = new InetException[1];
-                    String outcome = call(() -> {
-                        try {
-                            round.server.disconnect();
-                        } catch (InetException e) {
-                            thrown[0] = e;
-                            throw e;
-                        }
-                    });
-                    // read at once: a thread alive now was alive when disconnect() decided what to report
-                    List<String> alive = round.serverThreadsAlive();
-                    result.took(t0, BOUND, outcome);
-                    if (thrown[0] == null) {
-                        result.expect(alive.isEmpty(), "returned normally, so no thread of the server may be alive; "
-                                + "alive: " + alive);
-                    } else {
-                        InetException e = thrown[0];
-                        result.expect(e.error() == InetError.THREAD_NOT_TERMINATED, "only THREAD_NOT_TERMINATED: " + e);
-                        List<String> unreported = alive.stream().filter(n -> !e.stragglers().contains(n)).toList();
-                        result.expect(unreported.isEmpty(), "stragglers " + e.stragglers() + " name every thread "
-                                + "of the server still alive; not named: " + unreported);
-                        List<String> foreign = e.stragglers().stream().filter(n -> !round.isServerThread(n)).toList();
-                        result.expect(foreign.isEmpty(), "stragglers are threads of this server; others: " + foreign);
-                    }
-                    // The JDK releases a listening port only once no thread is blocked in its accept() any more: a
-                    // straggling acceptor still holds it, so then the port is checked after the stragglers ended.
-                    boolean acceptorStraggles = thrown[0] != null
-                            && thrown[0].stragglers().contains(round.acceptorName());
-                    round.checkClosed(result, !acceptorStraggles);
-                    round.awaitServerThreadsGone(result);
-                    if (acceptorStraggles) {
-                        round.checkPortFree(result);
-                    }
-                });
+        ServerOptions options = loopback().joinDeadline(tiny).build();
+        rounds("Server.disconnect() with joinDeadline " + tiny.toMillis() + " ms", options, (round, result) -> {
+            long t0 = System.nanoTime();
+            InetException[] thrown = new InetException[1];
+            String outcome = call(() -> {
+                try {
+                    round.server.disconnect();
+                } catch (InetException e) {
+                    thrown[0] = e;
+                    throw e;
+                }
+            });
+            // read at once: a thread alive now was alive when disconnect() decided what to report
+            List<String> alive = round.serverThreadsAlive();
+            result.took(t0, BOUND, outcome);
+            if (thrown[0] == null) {
+                result.expect(alive.isEmpty(), "returned normally, so no thread of the server may be alive; "
+                        + "alive: " + alive);
+            } else {
+                InetException e = thrown[0];
+                result.expect(e.error() == InetError.THREAD_NOT_TERMINATED, "only THREAD_NOT_TERMINATED: " + e);
+                List<String> unreported = alive.stream().filter(n -> !e.stragglers().contains(n)).toList();
+                result.expect(unreported.isEmpty(), "stragglers " + e.stragglers() + " name every thread "
+                        + "of the server still alive; not named: " + unreported);
+                List<String> foreign = e.stragglers().stream().filter(n -> !round.isServerThread(n)).toList();
+                result.expect(foreign.isEmpty(), "stragglers are threads of this server; others: " + foreign);
+            }
+            // The JDK releases a listening port only once no thread is blocked in its accept() any more: a
+            // straggling acceptor still holds it, so then the port is checked after the stragglers ended.
+            boolean acceptorStraggles = thrown[0] != null
+                    && thrown[0].stragglers().contains(round.acceptorName());
+            round.checkClosed(result, !acceptorStraggles);
+            round.awaitServerThreadsGone(result);
+            if (acceptorStraggles) {
+                round.checkPortFree(result);
+            }
+        });
     }
 
     // ------------------------------------------------------------------ rounds

@@ -871,7 +871,7 @@ final class World {
         }
         List<Thread> started = new ArrayList<>();
         // Under load the callers are platform threads: a virtual thread started from this (platform) thread while the
-        // carriers are saturated may not run at all on JDK 25 (docs/saturation.md), and then nobody would stop the load.
+        // carriers are saturated may not run at all on JDK 25 (docs/saturation.md), and nobody would stop the load.
         Thread.Builder callers = loaded() ? Thread.ofPlatform() : Thread.ofVirtual();
         Runnable prompt = kind.equals("server") ? promptUnderLoad(threads + " concurrent disconnect() of " + sm.name(),
                 Duration.ZERO) : () -> { };
