@@ -21,6 +21,7 @@ import dev.socketloom.ServerOptions;
 import dev.socketloom.SocketRuntime;
 import dev.socketloom.StopResult;
 import dev.socketloom.testing.LeakCheckExtension;
+import dev.socketloom.testing.PingPong;
 import dev.socketloom.testing.TestSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,7 +101,12 @@ final class World {
 
     // ------------------------------------------------------------------ model
 
-    enum ClientState { PENDING, ESTABLISHED, WORKING, ORPHANED }
+    /**
+     * Where a client stands. BUSY: its own thread ping-pongs lines with the handler as fast as it can (load that keeps
+     * the carriers busy) until its server stops or the runtime closes; no other action uses it meanwhile, and once its
+     * server side is gone it disconnects and leaves the model.
+     */
+    enum ClientState { PENDING, ESTABLISHED, WORKING, BUSY, ORPHANED }
 
     /** A server the model believes is running. */
     static final class ServerModel {
@@ -115,6 +121,8 @@ final class World {
         final Map<Integer, HandlerRecord> byClientPort = new ConcurrentHashMap<>();
         /** Set when disconnect/stop/runtime close returned: no handler code may run afterwards (L4). */
         volatile boolean forbidden;
+        /** Its busy clients keep the carriers saturated (all busy clients of the world are on this one server). */
+        boolean saturated;
 
         ServerModel(int id, ServerOptions options) {
             this.id = id;
@@ -137,6 +145,8 @@ final class World {
         HandlerRecord rec;
         EventLog events;
         boolean outputShut;
+        /** The ping-pong thread while BUSY, kept until it has been joined. */
+        PingPong busy;
 
         ClientModel(int id, ServerModel server, boolean async) {
             this.id = id;
@@ -629,6 +639,84 @@ final class World {
         cm.state = ClientState.WORKING;
     }
 
+    /**
+     * Opens up to {@code n} new clients to the server (as many as its client limit leaves room for) and lets each
+     * ping-pong lines with its handler as fast as it can until the server stops or the runtime closes: load that keeps
+     * every carrier busy, so that the stop, disconnect or close that ends it runs against saturated carriers.
+     *
+     * @return the names of the busy clients
+     */
+    List<String> saturate(int serverId, int n) throws Exception {
+        ServerModel sm = server(serverId);
+        int max = sm.options.maxClients();
+        int room = max == 0 ? n : Math.min(n, max - serverSide(sm).size());
+        List<ClientModel> started = new ArrayList<>();
+        for (int i = 0; i < room; i++) {
+            ClientModel cm = new ClientModel(++clientIds, sm, false);
+            cm.conn = rt.connect("127.0.0.1", sm.server.port(), clientSideOptions(sm));
+            clients.add(cm);
+            cm.conn.writeLine(hello(cm));
+            assertTrue(admit(cm), cm.name() + " admitted: the server had room for it");
+            started.add(cm);
+        }
+        List<PingPong> pingers = PingPong.startAll(started.stream().map(c -> c.conn).toList(),
+                "lifecycle-busy-");
+        for (int i = 0; i < started.size(); i++) {
+            started.get(i).busy = pingers.get(i);
+            started.get(i).state = ClientState.BUSY;
+        }
+        sm.saturated = !started.isEmpty();
+        PingPong.awaitRoundTrips(pingers, 10);
+        return started.stream().map(ClientModel::name).toList();
+    }
+
+    /** Busy clients in the world. */
+    int busyClients() {
+        return (int) clients.stream().filter(c -> c.state == ClientState.BUSY).count();
+    }
+
+    /** Whether busy clients keep the carriers saturated. */
+    boolean loaded() {
+        return busyClients() > 0;
+    }
+
+    /**
+     * Under load a stop call must still return promptly (L2, L3, L8: nothing on the stop path may wait for a virtual
+     * thread that the busy scheduler does not run). A stalled one waits a whole join deadline (at least 2 s here) or
+     * more, a prompt one milliseconds: the bound is half the saturated server's join deadline (after the grace).
+     *
+     * @return a check to run right after the call returned, or a no-op without load
+     */
+    private Runnable promptUnderLoad(String call, Duration grace) {
+        ServerModel busy = servers.stream().filter(s -> s.saturated).findFirst().orElse(null);
+        if (busy == null || !loaded()) {
+            return () -> { };
+        }
+        Duration bound = grace.plus(busy.options.joinDeadline().dividedBy(2));
+        long t0 = System.nanoTime();
+        return () -> {
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertTrue(took.compareTo(bound) < 0, "L2: " + call + " under load (" + busy.name() + " saturated) took "
+                    + took.toMillis() + " ms, bound " + bound.toMillis() + " ms");
+        };
+    }
+
+    /**
+     * Waits for the ping-pong thread of a BUSY client to end (its connection was closed by {@code cause}) and checks
+     * how it ended: one of {@code endings}, never a wrong echo.
+     */
+    private void awaitBusyEnd(ClientModel cm, Set<String> endings, String cause) throws InterruptedException {
+        PingPong p = cm.busy;
+        if (p == null) {
+            return;
+        }
+        awaitTermination(p.thread(), "ping-pong of " + cm.name() + " after " + cause);
+        assertNull(p.problem(), p.problem());
+        assertTrue(endings.contains(p.ending()), "ping-pong of " + cm.name() + " after " + cause + " ended with "
+                + p.ending() + ", expected one of " + endings);
+        cm.busy = null;
+    }
+
     void stop(int serverId, Duration grace, boolean releaseWorkers) throws Exception {
         ServerModel sm = server(serverId);
         List<ClientModel> mine = serverSide(sm);
@@ -637,7 +725,9 @@ final class World {
         if (releaseWorkers) {
             mine.forEach(c -> c.rec.gate.countDown());
         }
+        Runnable prompt = promptUnderLoad("stop(" + grace + ") " + sm.name(), grace);
         StopResult r = sm.server.stop(grace);
+        prompt.run();
         sm.forbidden = true;
         serverGoneNow(sm, "stop(" + grace + ")");
         assertEquals(List.of(), r.stragglers(), "stop stragglers");
@@ -654,7 +744,9 @@ final class World {
 
     void disconnectServer(int serverId) throws Exception {
         ServerModel sm = server(serverId);
+        Runnable prompt = promptUnderLoad("disconnect() " + sm.name(), Duration.ZERO);
         sm.server.disconnect();
+        prompt.run();
         sm.forbidden = true;
         serverGoneNow(sm, "disconnect()");
         serverGone(sm, false);
@@ -709,6 +801,14 @@ final class World {
      * event thread; a plain client reads end of stream and stays open (orphaned) until it disconnects itself.
      */
     private void peerClosed(ClientModel cm, boolean lenient) throws Exception {
+        if (cm.busy != null) {
+            // the ping-pong thread was reading: it saw the end of stream, or a reset when the server side closed
+            // with a line unread; it owns the reads, so its ending is the check. Then it leaves, as a client would.
+            awaitBusyEnd(cm, Set.of("EOF", InetError.CONNECTION_RESET.name()), "its server side closed");
+            cm.conn.disconnect();
+            retire(cm);
+            return;
+        }
         if (cm.events != null) {
             awaitPumpEnd(cm);
             retire(cm);
@@ -775,8 +875,13 @@ final class World {
             default -> throw new IllegalArgumentException(kind);
         }
         List<Thread> started = new ArrayList<>();
+        // Under load the callers are platform threads: a virtual thread started from this (platform) thread while the
+        // carriers are saturated may not run at all on JDK 25 (docs/saturation.md), and nobody would stop the load.
+        Thread.Builder callers = loaded() ? Thread.ofPlatform() : Thread.ofVirtual();
+        Runnable prompt = kind.equals("server") ? promptUnderLoad(threads + " concurrent disconnect() of " + sm.name(),
+                Duration.ZERO) : () -> { };
         for (int i = 0; i < threads; i++) {
-            started.add(Thread.ofVirtual().name("lifecycle-concurrent-disconnect-" + i).start(() -> {
+            started.add(callers.name("lifecycle-concurrent-disconnect-" + i).start(() -> {
                 try {
                     go.await();
                 } catch (InterruptedException e) {
@@ -793,6 +898,7 @@ final class World {
         for (Thread t : started) {
             awaitTermination(t, "concurrent disconnect of " + kind + " " + id);
         }
+        prompt.run();
         assertTrue(problems.isEmpty(), String.join("; ", problems));
         switch (kind) {
             case "client-side" -> {
@@ -842,7 +948,9 @@ final class World {
                 threads.add(cm.events.thread);
             }
         }
+        Runnable prompt = promptUnderLoad("SocketRuntime.close()", Duration.ZERO);
         rt.close();
+        prompt.run();
         servers.forEach(s -> s.forbidden = true);
         for (ClientModel cm : clients) {
             if (cm.rec != null) {
@@ -867,6 +975,9 @@ final class World {
         assertInetError(InetError.NOT_INITIALIZED, () -> closed.startServer(ServerOptions.builder().build(),
                 c -> { }), "startServer after close");
         closed.close(); // idempotent
+        for (ClientModel cm : clients) {
+            awaitBusyEnd(cm, PingPong.CLOSED, "the runtime closed");
+        }
         for (ServerModel sm : List.copyOf(servers)) {
             remember(deadServers, sm.server);
         }
@@ -895,6 +1006,13 @@ final class World {
 
     private void checkOrThrow() throws Exception {
         assertTrue(violations.isEmpty(), () -> String.join("\n", violations));
+        for (ClientModel cm : clients) {
+            if (cm.busy != null) {
+                assertNull(cm.busy.problem(), cm.busy.problem());
+                assertNull(cm.busy.ending(), () -> "ping-pong of " + cm.name() + " ended (" + cm.busy.ending()
+                        + ") although its connection is open on both sides");
+            }
+        }
         for (ClientModel cm : clients) {
             if (cm.events != null) {
                 String order = cm.events.orderProblem();
@@ -1059,6 +1177,11 @@ final class World {
         try {
             rt.close();
         } finally {
+            for (ClientModel cm : clients) {
+                if (cm.busy != null) {
+                    cm.busy.join(DEADLINE); // its connection is closed now; a thread still alive shows as a leak
+                }
+            }
             List<String> leaks = LeakCheckExtension.awaitNoLeaks(baseline, LeakCheckExtension.SETTLE);
             assertTrue(leaks.isEmpty(), () -> "leaked by the chain (" + runtimes + " runtime(s)):\n  "
                     + String.join("\n  ", leaks));

@@ -13,6 +13,7 @@ import dev.socketloom.stress.scenario.LoadScenario;
 import dev.socketloom.stress.scenario.Progress;
 import dev.socketloom.stress.scenario.RealPeersScenario;
 import dev.socketloom.stress.scenario.Report;
+import dev.socketloom.stress.scenario.SaturationScenario;
 import dev.socketloom.stress.scenario.ServeHandlers;
 import dev.socketloom.stress.scenario.StopUnderLoadScenario;
 import java.net.InetAddress;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
         description = "SocketLoom demo, echo server, load generator and stress/fault scenarios.",
         subcommands = {Main.Demo.class, Main.Serve.class, Main.Load.class, Main.Connections.class, Main.Churn.class,
                 Main.StopUnderLoad.class, Main.Faults.class, Main.FdExhaustion.class, Main.RealPeers.class,
-                Main.All.class})
+                Main.Saturation.class, Main.All.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,7 +43,10 @@ public final class Main implements Runnable {
         // Platform-thread I/O pollers (the JDK 21 default). With JDK 25's default virtual-thread pollers, virtual
         // threads woken from a platform thread starve under sustained loopback ping-pong on few CPUs (see
         // docs/jdk-notes.md); run with -Djdk.pollerMode=2 to see it. Must be set before the first socket read.
-        if (System.getProperty("jdk.pollerMode") == null) {
+        // Not for `saturation`: it measures the stop path under the JDK's default poller mode, the very condition
+        // mode 1 would hide (docs/saturation.md); its client JVM gets no poller option either.
+        boolean saturation = args.length > 0 && args[0].equals("saturation");
+        if (System.getProperty("jdk.pollerMode") == null && !saturation) {
             System.setProperty("jdk.pollerMode", "1");
         }
         System.exit(new CommandLine(new Main()).execute(args));
@@ -291,9 +295,25 @@ public final class Main implements Runnable {
         }
     }
 
+    @Command(name = "saturation", mixinStandardHelpOptions = true,
+            description = "Busy ping-pong connections (20, 100, 1 000; from a second JVM, then from this one) keep "
+                    + "every carrier busy; rounds of Server.disconnect(), stop(grace) and SocketRuntime.close() must "
+                    + "each return within 1 s with every thread joined (L2, L3, L8). Runs with the JDK's default "
+                    + "jdk.pollerMode in both JVMs (unless you set it); not part of `all`, which forces mode 1.")
+    static final class Saturation implements Callable<Integer> {
+        @Mixin ScaleOptions scale = new ScaleOptions();
+        @Mixin ReportOptions report = new ReportOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            return report.run("saturation", unchecked(p ->
+                    SaturationScenario.run(SaturationScenario.Params.scaled(scale.scale), p)));
+        }
+    }
+
     @Command(name = "all", mixinStandardHelpOptions = true,
             description = "Runs every scenario (demo, connections, churn, stop-under-load, faults, fd-exhaustion, "
-                    + "real-peers) at the given scale.")
+                    + "real-peers) at the given scale; not saturation, which needs the JDK's default poller mode.")
     static final class All implements Callable<Integer> {
         @Mixin ScaleOptions scale = new ScaleOptions();
         @Mixin ReportOptions report = new ReportOptions();

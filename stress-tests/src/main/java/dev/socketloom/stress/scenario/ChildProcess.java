@@ -22,11 +22,19 @@ final class ChildProcess implements AutoCloseable {
     private final PrintWriter in;
     private final Path log;
 
+    /** A child with this JVM's {@code jdk.pollerMode}, or mode 1 when this JVM runs with the JDK's default. */
     ChildProcess(int fdLimit, Class<?> main, String... args) throws IOException {
+        this(fdLimit, List.of("-Djdk.pollerMode=" + System.getProperty("jdk.pollerMode", "1")), main, args);
+    }
+
+    /** A child with exactly {@code jvmOptions} (none: every JDK default applies). */
+    ChildProcess(int fdLimit, List<String> jvmOptions, Class<?> main, String... args) throws IOException {
         String java = ProcessHandle.current().info().command().orElseThrow();
         log = Files.createTempFile("socketloom-child", ".log");
         List<String> command = new ArrayList<>(List.of("bash", "-c", "ulimit -n " + fdLimit + " && exec \"$@\"",
-                "child", java, "-Djdk.pollerMode=" + System.getProperty("jdk.pollerMode", "1"), "-cp", System.getProperty("java.class.path"), main.getName()));
+                "child", java));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
         command.addAll(List.of(args));
         process = new ProcessBuilder(command).redirectError(log.toFile()).start();
         out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
