@@ -31,10 +31,13 @@ public interface Server extends AutoCloseable {
     /** The bound local address. */
     InetSocketAddress localAddress();
 
-    /** Clients connected right now. */
+    /** Clients connected right now (with the PROXY protocol on, those still sending their header included). */
     int clientCount();
 
-    /** A snapshot of the connected clients (addresses, idle times); they may disconnect at any moment. */
+    /**
+     * A snapshot of the connected clients (addresses, idle times); they may disconnect at any moment. With the PROXY
+     * protocol on, a client is listed once its header has been read, under the original client's address.
+     */
     List<Connection> clients();
 
     /** Counters since start. */

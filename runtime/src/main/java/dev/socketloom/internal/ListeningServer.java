@@ -44,6 +44,7 @@ final class ListeningServer implements Server {
     private final ClientRegistry clients = new ClientRegistry();
     private final ClientThreads threads;
     private final Acceptor acceptor;
+    private final ClientSetup setup;
 
     private final ReentrantLock lock = new ReentrantLock();
     private boolean keeperHeld; // guarded by lock
@@ -67,6 +68,7 @@ final class ListeningServer implements Server {
         this.localAddress = (InetSocketAddress) listener.getLocalSocketAddress();
         this.threads = new ClientThreads(runtime.threads());
         this.acceptor = new Acceptor(listener, options, clients, this::dispatch);
+        this.setup = new ClientSetup(options, clients, acceptor);
     }
 
     /** Binds the listening socket with SO_REUSEADDR (L11: a restarted server need not wait for TIME_WAIT). */
@@ -106,36 +108,47 @@ final class ListeningServer implements Server {
 
     // ------------------------------------------------------------------ serving one client
 
-    /** Runs on the acceptor thread for every admitted socket: registers the client and starts its thread. */
+    /**
+     * Runs on the acceptor thread for every admitted socket: registers the client and starts its thread. A client
+     * with a preface to read (PROXY header) stays unopened until its own thread has read it ({@link ClientSetup}).
+     */
     private void dispatch(Socket s) {
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
         SocketConnection c = new SocketConnection(RuntimeCore.nextId(), runtime, this, clientOptions, remote,
                 RuntimeCore.clientThreadName(remote));
+        boolean preface = setup.hasPreface();
         try {
             Sockets.configure(s, clientOptions);
             c.attach(s);
-            c.markOpen();
+            if (!preface) {
+                c.markOpen();
+            }
         } catch (IOException e) {
             acceptor.reject(s);
             return;
         }
-        clients.add(c);
+        clients.add(c, !preface);
         try {
             runtime.register(c);
         } catch (InetException closed) {
             return; // the runtime is closing; register() already closed the connection
         }
         if (c.startManager(c.threadName(), () -> serve(c), threads)) {
-            accepted.increment();
+            if (!preface) {
+                accepted.increment();
+            }
         } else {
             c.closeOnce(null); // stopping: the client is closed instead of served
         }
     }
 
-    /** The body of a client's thread. */
+    /** The body of a client's thread: its setup (PROXY header, later TLS), then the handler. */
     private void serve(SocketConnection c) {
         try {
-            if (c.isOpenState()) {
+            if (setup.run(c)) {
+                if (setup.hasPreface()) {
+                    accepted.increment();
+                }
                 handler.handle(c);
             }
         } catch (Throwable t) {
@@ -331,15 +344,16 @@ final class ListeningServer implements Server {
         return clients.size();
     }
 
+    /** The open clients: with a PROXY header to read, a client is listed once its original address is known. */
     @Override
     public List<Connection> clients() {
-        return List.copyOf(clients.snapshot());
+        return clients.snapshot().stream().filter(SocketConnection::isOpenState).map(Connection.class::cast).toList();
     }
 
     @Override
     public ServerStats stats() {
         return new ServerStats(accepted.sum(), acceptor.rejected(), acceptor.failures(), handlerFailures.sum(),
-                clients.size());
+                clients.size(), setup.proxyFailures());
     }
 
     @Override

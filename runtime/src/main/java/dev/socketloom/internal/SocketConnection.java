@@ -6,6 +6,7 @@ import dev.socketloom.Event;
 import dev.socketloom.EventHandler;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
+import dev.socketloom.ProxyHeader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,7 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The socket is whatever the opener attached: a plain {@link Socket} today; a layer that must run before the
  * connection opens (a TLS handshake, a PROXY header) belongs between {@link #attach} and {@link #markOpen}, on the
- * connection's own thread.
+ * connection's own thread. The PROXY header does ({@link ClientSetup}): {@link #markOpen(ProxyHeaderReader.Preface)}
+ * takes the header's client as {@link #remoteAddress()} and the bytes read past the header as the first bytes of the
+ * stream.
  *
  * <p>State changes happen under {@link #stateLock}; it is held only for non-blocking work (plus the socket close and
  * a thread start), never across reads, writes or joins, which {@link ConnectionIo} serializes with locks of its own.
@@ -40,6 +43,8 @@ public final class SocketConnection extends AbstractConnection {
     private final Activity activity;
     private final ConnectionIo io;
     private volatile InetSocketAddress remote;
+    private volatile ProxyHeader proxyHeader;
+    private volatile InetSocketAddress proxyAddress;
 
     private final ReentrantLock stateLock = new ReentrantLock();
 
@@ -89,12 +94,27 @@ public final class SocketConnection extends AbstractConnection {
 
     /** Marks the attached, connected socket open; false if this connection was disconnected meanwhile. */
     boolean markOpen() throws IOException {
+        return markOpen(ProxyHeaderReader.Preface.NONE);
+    }
+
+    /**
+     * Marks the attached socket open after its preface was read: a PROXY header's client becomes the remote address
+     * (the TCP peer stays available as {@link #proxyAddress()}), and the bytes read past the header are the first the
+     * application reads. False if this connection was disconnected meanwhile.
+     */
+    boolean markOpen(ProxyHeaderReader.Preface preface) throws IOException {
         stateLock.lock();
         try {
             if (state == State.CLOSED) {
                 return false;
             }
-            io.open(socket, remote);
+            ProxyHeader h = preface.header();
+            if (h != null) {
+                proxyHeader = h;
+                proxyAddress = remote;
+                remote = h.inetSource().orElse(remote);
+            }
+            io.open(socket, remote, preface.rest());
             activity.touch();
             state = State.OPEN;
             return true;
@@ -189,6 +209,11 @@ public final class SocketConnection extends AbstractConnection {
         return options;
     }
 
+    /** The attached socket, for a setup step that reads from it before the connection opens. */
+    Socket socket() {
+        return socket;
+    }
+
     boolean isOpenState() {
         return state == State.OPEN;
     }
@@ -281,6 +306,16 @@ public final class SocketConnection extends AbstractConnection {
     @Override
     public InetSocketAddress remoteAddress() {
         return remote;
+    }
+
+    @Override
+    public ProxyHeader proxyHeader() {
+        return proxyHeader;
+    }
+
+    @Override
+    public InetSocketAddress proxyAddress() {
+        return proxyAddress;
     }
 
     @Override
