@@ -24,7 +24,7 @@ class BrokenJoinChains {
      * whose chain shrinks to the essential three actions. Changing the actions or their weights changes what a seed
      * generates: pick a new seed then (remove {@code seed}, run, and take one from a report with a short shrunk chain).
      */
-    static final String SEED = "-3749962656790185791";
+    static final String SEED = "2308883986388175487";
 
     @Property(seed = SEED, tries = 40, shrinking = ShrinkingMode.BOUNDED, afterFailure = AfterFailureMode.RANDOM_SEED)
     void lifecycleWithTheFaultSwitchedOn(@ForAll("chains") ActionChain<World> chain) throws Exception {
