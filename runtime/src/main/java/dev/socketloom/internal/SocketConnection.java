@@ -53,6 +53,8 @@ public final class SocketConnection extends AbstractConnection {
     private volatile Socket socket;
     private volatile Thread manager;
     private volatile EventPump events;
+    /** An async connect still dialing; closed by a disconnect like the socket. */
+    private volatile AutoCloseable pending;
     private Thread closedManager; // guarded by stateLock
 
     /** Why the runtime closed this connection on its own (TIMEOUT for write/idle expiry), or null. */
@@ -86,6 +88,21 @@ public final class SocketConnection extends AbstractConnection {
                 return false;
             }
             socket = s;
+            return true;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    /** Attaches an async connect's dial, so that a disconnect cancels it; false (closing it) if already closed. */
+    boolean attachPending(AutoCloseable dial) {
+        stateLock.lock();
+        try {
+            if (state == State.CLOSED) {
+                Sockets.closeQuietly(dial);
+                return false;
+            }
+            pending = dial;
             return true;
         } finally {
             stateLock.unlock();
@@ -162,6 +179,7 @@ public final class SocketConnection extends AbstractConnection {
                 if (pump != null) {
                     pump.cancel();
                 }
+                Sockets.closeQuietly(pending);
                 Sockets.closeQuietly(socket);
                 Thread m = closedManager;
                 if (m != null && m != Thread.currentThread()) {
@@ -207,6 +225,11 @@ public final class SocketConnection extends AbstractConnection {
 
     ConnectOptions options() {
         return options;
+    }
+
+    /** Starts the threads of this connection's runtime (an async connect's attempts). */
+    ThreadStarter runtimeThreads() {
+        return runtime.threads();
     }
 
     /** The attached socket, for a setup step that reads from it before the connection opens. */

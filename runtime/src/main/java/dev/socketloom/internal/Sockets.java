@@ -33,15 +33,16 @@ public final class Sockets {
 
     /**
      * Configures {@code s}, binds it to the local address of {@code o} if one is set, and connects it to
-     * {@code target} within the connect timeout. The caller made {@code s} reachable for cancellation first (closing
+     * {@code target} within {@code timeoutMillis} (0: as long as the OS takes; a multi-address {@link Dial} passes
+     * what is left of the connect timeout). The caller made {@code s} reachable for cancellation first (closing
      * it from another thread is how a pending connect is canceled) and closes it if this throws.
      */
-    static void connect(Socket s, InetSocketAddress target, ConnectOptions o) throws IOException {
+    static void connect(Socket s, InetSocketAddress target, ConnectOptions o, int timeoutMillis) throws IOException {
         configure(s, o);
         if (o.localAddress() != null) {
             s.bind(o.localAddress());
         }
-        s.connect(target, timeoutMillis(o.connectTimeout()));
+        s.connect(target, timeoutMillis);
     }
 
     /** A duration as {@code SO_TIMEOUT} milliseconds: 0 for none, at least 1 otherwise, capped at int range. */
