@@ -12,6 +12,7 @@ import dev.socketloom.stress.scenario.FaultsScenario;
 import dev.socketloom.stress.scenario.FdExhaustionScenario;
 import dev.socketloom.stress.scenario.LoadScenario;
 import dev.socketloom.stress.scenario.Progress;
+import dev.socketloom.stress.scenario.PartitionScenario;
 import dev.socketloom.stress.scenario.RealPeersScenario;
 import dev.socketloom.stress.scenario.Report;
 import dev.socketloom.stress.scenario.RollingRestartScenario;
@@ -35,7 +36,7 @@ import picocli.CommandLine.Option;
         description = "SocketLoom demo, echo server, load generator and stress/fault scenarios.",
         subcommands = {Main.Demo.class, Main.Serve.class, Main.Load.class, Main.Connections.class, Main.Churn.class,
                 Main.StopUnderLoad.class, Main.Faults.class, Main.FdExhaustion.class, Main.RealPeers.class,
-                Main.RollingRestart.class, Main.All.class})
+                Main.RollingRestart.class, Main.Partition.class, Main.All.class})
 public final class Main implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -318,9 +319,29 @@ public final class Main implements Runnable {
         }
     }
 
+    @Command(name = "partition", mixinStandardHelpOptions = true,
+            description = "Server and clients in two network namespaces joined by a veth pair (needs root); the link "
+                    + "goes down mid-session: idle timeout, keepalive and write timeout free the handlers, stop and "
+                    + "disconnect stay bounded, a fresh client is served once the link is back.")
+    static final class Partition implements Callable<Integer> {
+        @Mixin ScaleOptions scale = new ScaleOptions();
+        @Mixin ReportOptions report = new ReportOptions();
+
+        @Override
+        public Integer call() throws Exception {
+            String missing = PartitionScenario.cannotRun();
+            if (missing != null) {
+                System.err.println("partition: " + missing);
+                return 2;
+            }
+            return report.run("partition", unchecked(p -> PartitionScenario.run(
+                    PartitionScenario.Params.scaled(scale.scale), p)));
+        }
+    }
+
     @Command(name = "all", mixinStandardHelpOptions = true,
             description = "Runs every scenario (demo, connections, churn, stop-under-load, faults, fd-exhaustion, "
-                    + "real-peers, rolling-restart v2 and v1) at the given scale.")
+                    + "real-peers, rolling-restart v2 and v1, partition) at the given scale.")
     static final class All implements Callable<Integer> {
         @Mixin ScaleOptions scale = new ScaleOptions();
         @Mixin ReportOptions report = new ReportOptions();
@@ -350,7 +371,10 @@ public final class Main implements Runnable {
                             : skipped("rolling-restart-v2", List.of(RollingRestartScenario.missingTool()))},
                     new Object[] {"rolling-restart-v1", (ScenarioCall) p -> RollingRestartScenario.missingTool() == null
                             ? RollingRestartScenario.run(RollingRestartScenario.Params.scaled(1, s), p)
-                            : skipped("rolling-restart-v1", List.of(RollingRestartScenario.missingTool()))});
+                            : skipped("rolling-restart-v1", List.of(RollingRestartScenario.missingTool()))},
+                    new Object[] {"partition", (ScenarioCall) p -> PartitionScenario.cannotRun() == null
+                            ? PartitionScenario.run(PartitionScenario.Params.scaled(s), p)
+                            : skipped("partition", List.of(PartitionScenario.cannotRun()))});
             for (Object[] sc : scenarios) {
                 if (report.run((String) sc[0], unchecked((ScenarioCall) sc[1])) != 0) {
                     failed.add((String) sc[0]);
