@@ -51,9 +51,6 @@ final class ListeningServer implements Server {
     private Thread releasedKeeper; // guarded by lock: the keeper to join, when this server was the last one
     /** Set once the listener is closed and the acceptor joined: new connections are refused from then on. */
     private volatile boolean listenerReleased;
-    /** Set by stop(grace) while handlers may still finish on their own; each that does is counted as graceful. */
-    private volatile boolean graceful;
-    private final AtomicInteger gracefulCount = new AtomicInteger();
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder handlerFailures = new LongAdder();
@@ -171,9 +168,7 @@ final class ListeningServer implements Server {
 
     /** Called by a client connection when it closes. */
     void unregister(SocketConnection c) {
-        if (clients.remove(c) && graceful) {
-            gracefulCount.incrementAndGet();
-        }
+        clients.remove(c);
     }
 
     // ------------------------------------------------------------------ stopping
@@ -242,18 +237,20 @@ final class ListeningServer implements Server {
         if (grace.isNegative()) {
             throw new InetException(InetError.INVALID_ARGUMENT, "grace must not be negative, was " + grace);
         }
-        graceful = !acceptor.isClosed(); // only a stop of a running server counts graceful finishes
-        gracefulCount.set(0);
+        boolean running = !acceptor.isClosed(); // only a stop of a running server counts graceful finishes
         // The listener goes first, and the acceptor (a platform thread, never starved) is joined at once, so that
         // new connections are refused during the whole grace period: a load balancer sends them elsewhere.
         List<String> stragglers = new ArrayList<>(runtime.joins().join(stopAccepting(), options.joinDeadline()));
         listenerReleased = true;
+        // with the acceptor gone no client is added any more: whoever leaves between the two counts finished on
+        // its own. Counting the difference (rather than each removal against a flag the end of the grace period
+        // clears) cannot lose a client that leaves just as the wait ends: it is in exactly one of the two counts.
+        int before = running ? clients.size() : 0;
         clients.awaitEmpty(grace);
-        graceful = false;
         int forced = clients.size();
         stragglers.addAll(runtime.joins().join(closeAll(), options.joinDeadline()));
         terminated();
-        return new StopResult(gracefulCount.get(), forced, stragglers);
+        return new StopResult(Math.max(0, before - forced), forced, stragglers);
     }
 
     @Override
