@@ -12,6 +12,9 @@
  */
 module dev.socketloom {
     requires static jdk.jfr;
+    // TCP keepalive timing (ConnectOptions.keepAlive(idle, interval, count)): jdk.net.ExtendedSocketOptions. A JDK
+    // module, not a library: it ships with every JDK (a jlink image must include it).
+    requires jdk.net;
 
     exports dev.socketloom;
 }

@@ -8,7 +8,8 @@ import java.time.Duration;
  * {@link ServerOptions#clientOptions()} for accepted clients.
  *
  * <p>Durations of {@link Duration#ZERO} mean "no timeout". Defaults: connect timeout 30 s, no read, write or idle
- * timeout, TCP_NODELAY on, SO_KEEPALIVE off, default linger, maximum line length 64 KiB, join deadline 5 s.
+ * timeout, TCP_NODELAY on, SO_KEEPALIVE off (with the OS's probe timing when on), default linger, maximum line
+ * length 64 KiB, join deadline 5 s.
  * Instances are immutable and thread-safe; build them with {@link #builder()}.
  */
 public final class ConnectOptions {
@@ -27,6 +28,9 @@ public final class ConnectOptions {
     private final int maxLineLength;
     private final int receiveBufferSize;
     private final int sendBufferSize;
+    private final Duration keepAliveIdle;
+    private final Duration keepAliveInterval;
+    private final int keepAliveCount;
 
     private ConnectOptions(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -41,6 +45,9 @@ public final class ConnectOptions {
         this.maxLineLength = b.maxLineLength;
         this.receiveBufferSize = b.receiveBufferSize;
         this.sendBufferSize = b.sendBufferSize;
+        this.keepAliveIdle = b.keepAliveIdle;
+        this.keepAliveInterval = b.keepAliveInterval;
+        this.keepAliveCount = b.keepAliveCount;
     }
 
     /** {@return a builder starting from the defaults} */
@@ -85,10 +92,24 @@ public final class ConnectOptions {
     /** {@return whether TCP_NODELAY (no Nagle delay) is set} */
     public boolean tcpNoDelay() { return tcpNoDelay; }
 
-    /** {@return whether SO_KEEPALIVE is set} */
+    /**
+     * Whether SO_KEEPALIVE is set: the OS probes a connection that has been silent for {@link #keepAliveIdle()} and
+     * fails it when {@link #keepAliveCount()} probes, {@link #keepAliveInterval()} apart, go unanswered. A peer that
+     * vanished without FIN or RST (network partition, frozen VM, NAT entry dropped) is then detected even by a
+     * connection nobody writes to: a blocked read fails with {@link InetError#TIMEOUT}.
+     */
     public boolean keepAlive() { return keepAlive; }
 
-    /** {@return SO_LINGER seconds, or -1 for the OS default; 0 makes every close abortive (RST, no TIME_WAIT)} */
+    /** Silence before the first keepalive probe ({@code TCP_KEEPIDLE}); zero for the OS default (Linux: 2 h). */
+    public Duration keepAliveIdle() { return keepAliveIdle; }
+
+    /** Time between keepalive probes ({@code TCP_KEEPINTVL}); zero for the OS default (Linux: 75 s). */
+    public Duration keepAliveInterval() { return keepAliveInterval; }
+
+    /** Unanswered probes before the connection fails ({@code TCP_KEEPCNT}); 0 for the OS default (Linux: 9). */
+    public int keepAliveCount() { return keepAliveCount; }
+
+    /** SO_LINGER seconds, or -1 for the OS default; 0 makes every close abortive (RST, no TIME_WAIT). */
     public int lingerSeconds() { return lingerSeconds; }
 
     /** {@return maximum accepted line length in bytes (without the terminator) for {@code readLine}} */
@@ -105,7 +126,9 @@ public final class ConnectOptions {
         return "ConnectOptions{connectTimeout=" + connectTimeout + ", readTimeout=" + readTimeout
                 + ", writeTimeout=" + writeTimeout + ", idleTimeout=" + idleTimeout + ", joinDeadline=" + joinDeadline
                 + ", localAddress=" + localAddress + ", tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
-                + ", lingerSeconds=" + lingerSeconds + ", maxLineLength=" + maxLineLength + '}';
+                + ", lingerSeconds=" + lingerSeconds + ", maxLineLength=" + maxLineLength
+                + (keepAlive ? ", keepAliveIdle=" + keepAliveIdle + ", keepAliveInterval=" + keepAliveInterval
+                        + ", keepAliveCount=" + keepAliveCount : "") + '}';
     }
 
     /** Mutable, single-threaded builder of {@link ConnectOptions}; every setter validates its argument at once. */
@@ -122,6 +145,9 @@ public final class ConnectOptions {
         private int maxLineLength = 64 * 1024;
         private int receiveBufferSize;
         private int sendBufferSize;
+        private Duration keepAliveIdle = Duration.ZERO;
+        private Duration keepAliveInterval = Duration.ZERO;
+        private int keepAliveCount;
 
         private Builder() {
         }
@@ -139,6 +165,9 @@ public final class ConnectOptions {
             maxLineLength = o.maxLineLength;
             receiveBufferSize = o.receiveBufferSize;
             sendBufferSize = o.sendBufferSize;
+            keepAliveIdle = o.keepAliveIdle;
+            keepAliveInterval = o.keepAliveInterval;
+            keepAliveCount = o.keepAliveCount;
         }
 
         /**
@@ -206,11 +235,23 @@ public final class ConnectOptions {
         public Builder keepAlive(boolean on) { keepAlive = on; return this; }
 
         /**
-         * See {@link ConnectOptions#lingerSeconds()}; -1 restores the OS default.
-         *
-         * @param seconds -1, or 0 to 65535
-         * @return this builder
+         * Turns SO_KEEPALIVE on with this probe timing ({@code jdk.net.ExtendedSocketOptions} TCP_KEEPIDLE,
+         * TCP_KEEPINTERVAL, TCP_KEEPCOUNT): a silent peer is declared dead after about {@code idle + count *
+         * interval}. Durations are whole seconds, 1..32767, or zero for the OS default; {@code count} is 1..127, or 0
+         * for the OS default. Where the OS cannot tune keepalive, connecting fails with OPERATION_NOT_SUPPORTED.
          */
+        public Builder keepAlive(Duration idle, Duration interval, int count) {
+            keepAliveIdle = Checks.keepAliveSeconds(idle, "keepAliveIdle");
+            keepAliveInterval = Checks.keepAliveSeconds(interval, "keepAliveInterval");
+            if (count < 0 || count > 127) {
+                throw new IllegalArgumentException("keepAliveCount must be 0 (OS default) or 1..127, was " + count);
+            }
+            keepAliveCount = count;
+            keepAlive = true;
+            return this;
+        }
+
+        /** See {@link ConnectOptions#lingerSeconds()}; -1 restores the OS default. */
         public Builder lingerSeconds(int seconds) {
             if (seconds < -1 || seconds > 65_535) {
                 throw new IllegalArgumentException("lingerSeconds must be -1 (default) or 0..65535, was " + seconds);

@@ -133,10 +133,28 @@ public interface Connection extends Closeable {
     /** {@return the local address, or {@code null} when not connected yet (an async connect in progress)} */
     InetSocketAddress localAddress();
 
-    /** {@return the remote address (known before the connection is established)} */
+    /**
+     * The remote address (known before the connection is established). On a server with {@link
+     * ServerOptions#proxyProtocol()} on it is the original client named by the PROXY header ({@linkplain
+     * dev.socketloom##L14 L14}), from before the handler runs on; the TCP peer (the proxy) when the header carries no
+     * client IP address (LOCAL command, UNSPEC/UNKNOWN or AF_UNIX family) or, in OPTIONAL mode, when none was sent.
+     */
     InetSocketAddress remoteAddress();
 
-    /** {@return the time since the last read or write activity} */
+    /**
+     * The PROXY protocol header this connection arrived with (addresses, command, version 2 TLVs), or {@code null}
+     * when there was none: client-side connections, servers without {@link ServerOptions#proxyProtocol()}, and
+     * direct clients of an OPTIONAL server.
+     */
+    ProxyHeader proxyHeader();
+
+    /**
+     * The TCP peer of a connection that arrived with a PROXY header, that is the proxy's own address; {@code null}
+     * when there was no header (then {@link #remoteAddress()} is the TCP peer).
+     */
+    InetSocketAddress proxyAddress();
+
+    /** Time since the last read or write activity. */
     Duration idleTime();
 
     /** {@return an {@link InputStream} view sharing this connection's buffer and lock; closing it disconnects} */

@@ -48,6 +48,12 @@ public final class Inet {
     public static final int INET_OPTION_NODELAY = 0x0004;
     /** TLS; reserved until TLS support lands: using it fails with OPERATION_NOT_SUPPORTED. */
     public static final int INET_OPTION_SECURE = 0x1000;
+    /**
+     * SocketLoom extension for {@link #serverStart}: every client must start with a PROXY protocol header (v1 or v2),
+     * as sent by haproxy's {@code send-proxy} / {@code send-proxy-v2}; the client's handle then reports the original
+     * client ({@link ProxyProtocol#REQUIRED}, {@linkplain dev.socketloom##L14 L14}). Not valid for connects.
+     */
+    public static final int INET_OPTION_PROXY_PROTOCOL = 0x2000;
 
     /** The connection was established (a server's client: accepted). */
     public static final int INET_EVENT_CONNECT = 1;
@@ -254,7 +260,7 @@ public final class Inet {
      * @param backlog    listen backlog (0 for the default)
      * @param maxClients maximum simultaneous clients (0 for unlimited)
      * @param timeoutSec idle timeout of clients in seconds (0 for none)
-     * @param options    {@code INET_OPTION_*} bits for the accepted clients
+     * @param options    {@code INET_OPTION_*} bits for the clients, plus {@link #INET_OPTION_PROXY_PROTOCOL}
      * @param proc       receives every client's events
      * @return the server's handle, or {@link #INVALID_SOCKET}
      */

@@ -66,9 +66,12 @@ final class InetCodes {
     /** The options of {@link Inet#serverStart}: clients get the option bits and the idle timeout, no read timeout. */
     static ServerOptions serverOptions(String localHost, int port, int backlog, int maxClients, int timeoutSec,
                                        int options) throws InetException {
-        ConnectOptions co = connectOptions(timeoutSec, options);
+        ConnectOptions co = connectOptions(timeoutSec, options & ~Inet.INET_OPTION_PROXY_PROTOCOL);
         ServerOptions.Builder b = ServerOptions.builder().clientOptions(co.toBuilder()
                 .readTimeout(Duration.ZERO).writeTimeout(co.writeTimeout()).build());
+        if ((options & Inet.INET_OPTION_PROXY_PROTOCOL) != 0) {
+            b.proxyProtocol(ProxyProtocol.REQUIRED);
+        }
         if (localHost != null && !localHost.isEmpty()) {
             try {
                 b.bindAddress(InetAddress.getByName(localHost));

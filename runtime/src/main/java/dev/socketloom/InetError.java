@@ -50,7 +50,13 @@ public enum InetError {
     /** The connection was refused because a server limit (clients, per-address clients) was reached. */
     LIMIT_REACHED(1019, "A server limit was reached"),
     /** An I/O error that matches no other code. */
-    IO_ERROR(1099, "Input/output error");
+    IO_ERROR(1099, "Input/output error"),
+    /**
+     * A PROXY protocol header ({@link ProxyProtocol}) was missing, malformed, truncated or over the size limit; the
+     * connection was closed before its handler ran ({@linkplain dev.socketloom##L14 L14}). Numbered apart from
+     * 1020.. so that codes added meanwhile by other features never collide.
+     */
+    PROXY_HEADER_INVALID(1040, "The PROXY protocol header is missing or invalid");
 
     private final int code;
     private final String description;

@@ -31,10 +31,13 @@ public interface Server extends AutoCloseable {
     /** {@return the bound local address} */
     InetSocketAddress localAddress();
 
-    /** {@return the number of clients connected right now} */
+    /** Clients connected right now (with the PROXY protocol on, those still sending their header included). */
     int clientCount();
 
-    /** {@return a snapshot of the connected clients (addresses, idle times); they may disconnect at any moment} */
+    /**
+     * A snapshot of the connected clients (addresses, idle times); they may disconnect at any moment. With the PROXY
+     * protocol on, a client is listed once its header has been read, under the original client's address.
+     */
     List<Connection> clients();
 
     /** {@return the counters since start} */

@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <p>Defaults: wildcard bind address, port 0 (ephemeral), backlog 1024, no client limits, no accept interval, no idle
  * timeout, {@link ConnectOptions#DEFAULTS} for accepted clients, join deadline 5 s, accept back-off 50 ms doubling
- * to 1.6 s. Instances are immutable and thread-safe; build them with {@link #builder()}.
+ * to 1.6 s, no PROXY protocol (header timeout 5 s when enabled). Instances are immutable and thread-safe; build them with {@link #builder()}.
  */
 public final class ServerOptions {
     private final InetAddress bindAddress;
@@ -23,6 +23,8 @@ public final class ServerOptions {
     private final Duration acceptBackoffInitial;
     private final Duration acceptBackoffMax;
     private final ConnectOptions clientOptions;
+    private final ProxyProtocol proxyProtocol;
+    private final Duration proxyHeaderTimeout;
 
     private ServerOptions(Builder b) {
         bindAddress = b.bindAddress;
@@ -36,6 +38,8 @@ public final class ServerOptions {
         acceptBackoffInitial = b.acceptBackoffInitial;
         acceptBackoffMax = b.acceptBackoffMax;
         clientOptions = b.clientOptions;
+        proxyProtocol = b.proxyProtocol;
+        proxyHeaderTimeout = b.proxyHeaderTimeout;
     }
 
     /** {@return a builder starting from the defaults} */
@@ -83,9 +87,21 @@ public final class ServerOptions {
     public ConnectOptions clientOptions() { return clientOptions; }
 
     /**
-     * {@return the options accepted clients actually use: {@link #clientOptions()} with this server's idle timeout
-     * applied}
+     * Whether accepted connections start with a PROXY protocol header ({@linkplain dev.socketloom##L14 L14}): with
+     * {@link ProxyProtocol#REQUIRED} (the mode to use behind a load balancer) or {@link ProxyProtocol#OPTIONAL} (only
+     * for migrations; see why it is unsafe there) the header is read on the client's own thread before the handler,
+     * {@link Connection#remoteAddress()} is the original client, and {@link #maxClientsPerAddress()} applies to the
+     * original client's address once the header has been read.
      */
+    public ProxyProtocol proxyProtocol() { return proxyProtocol; }
+
+    /**
+     * How long a client may take to send its complete PROXY header, from the start of its thread; default 5 s. The
+     * specification asks for at least 3 s, so that one lost segment can be retransmitted.
+     */
+    public Duration proxyHeaderTimeout() { return proxyHeaderTimeout; }
+
+    /** The options accepted clients actually use: {@link #clientOptions()} with this server's idle timeout applied. */
     public ConnectOptions effectiveClientOptions() {
         return idleTimeout.isZero() ? clientOptions : clientOptions.toBuilder().idleTimeout(idleTimeout).build();
     }
@@ -95,7 +111,8 @@ public final class ServerOptions {
         return "ServerOptions{bindAddress=" + bindAddress + ", port=" + port + ", backlog=" + backlog
                 + ", maxClients=" + maxClients + ", maxClientsPerAddress=" + maxClientsPerAddress
                 + ", minAcceptInterval=" + minAcceptInterval + ", idleTimeout=" + idleTimeout
-                + ", joinDeadline=" + joinDeadline + ", clientOptions=" + clientOptions + '}';
+                + ", joinDeadline=" + joinDeadline + ", clientOptions=" + clientOptions + ", proxyProtocol="
+                + proxyProtocol + ", proxyHeaderTimeout=" + proxyHeaderTimeout + '}';
     }
 
     /** Mutable, single-threaded builder of {@link ServerOptions}; every setter validates its argument at once. */
@@ -111,6 +128,8 @@ public final class ServerOptions {
         private Duration acceptBackoffInitial = Duration.ofMillis(50);
         private Duration acceptBackoffMax = Duration.ofMillis(1600);
         private ConnectOptions clientOptions = ConnectOptions.DEFAULTS;
+        private ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
+        private Duration proxyHeaderTimeout = Duration.ofSeconds(5);
 
         private Builder() {
         }
@@ -211,7 +230,13 @@ public final class ServerOptions {
          */
         public Builder clientOptions(ConnectOptions options) { clientOptions = Objects.requireNonNull(options, "clientOptions"); return this; }
 
-        /** {@return the immutable options} */
+        /** See {@link ServerOptions#proxyProtocol()}. */
+        public Builder proxyProtocol(ProxyProtocol mode) { proxyProtocol = Objects.requireNonNull(mode, "proxyProtocol"); return this; }
+
+        /** See {@link ServerOptions#proxyHeaderTimeout()}; must be positive (3 s or more in production). */
+        public Builder proxyHeaderTimeout(Duration timeout) { proxyHeaderTimeout = Checks.positive(timeout, "proxyHeaderTimeout"); return this; }
+
+        /** The immutable options. */
         public ServerOptions build() {
             return new ServerOptions(this);
         }

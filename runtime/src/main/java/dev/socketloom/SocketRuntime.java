@@ -37,18 +37,28 @@ public interface SocketRuntime extends AutoCloseable {
     /**
      * Connects, blocking up to the connect timeout (SocketWrench {@code InetConnectEx}).
      *
+     * <p>A name with several addresses (a fleet's records, IPv4 and IPv6) is connected the Happy Eyeballs way
+     * (RFC 8305): every address is tried, in the resolver's order with the families interleaved, the next attempt
+     * starting when the previous one failed or 250 ms after it started; the first to connect wins and the others are
+     * closed, all within the one connect timeout. Attempts run on virtual threads of this runtime that have ended when
+     * this returns. A local address in the options limits the attempts to its family.
+     *
      * @param host    the host name or address literal
      * @param port    the port
      * @param options timeouts, local bind address and socket options of the connection
      * @return the connected connection
      * @throws InetException CONNECTION_REFUSED, HOST_NOT_FOUND, TIMEOUT, ADDRESS_IN_USE (local bind),
-     *                       INVALID_ARGUMENT, NOT_INITIALIZED
+     *                       INVALID_ARGUMENT, NOT_INITIALIZED; with several addresses the message names each
+     *                       address tried and how it failed (TIMEOUT if the connect timeout ended the dial, else
+     *                       CONNECTION_REFUSED if any address refused, else the first address's error)
      */
     Connection connect(String host, int port, ConnectOptions options) throws InetException;
 
     /**
      * Starts connecting on the new connection's own virtual thread and returns at once (SocketWrench
      * {@code InetAsyncConnect}). That thread then delivers CONNECT (or ERROR) and further events to {@code handler}.
+     * Every address of the host is tried as {@link #connect(String, int, ConnectOptions)} describes; a disconnect
+     * meanwhile closes every attempt, and {@link Connection#remoteAddress()} is the address that answered.
      *
      * @param host    the host name or address literal
      * @param port    the port

@@ -20,7 +20,9 @@
  *
  * <h2 id="threads">Threads</h2>
  * Handlers, event callbacks and broadcast writers run on virtual threads named after what they serve
- * ({@code socketloom-client-<address>:<port>}, {@code socketloom-events-<address>:<port>}). Each server's acceptor
+ * ({@code socketloom-client-<address>:<port>}, {@code socketloom-events-<address>:<port>}); so do the attempts of a
+ * connect to a name with several addresses ({@code socketloom-connect-<address>:<port>}), which have ended when the
+ * connect returns. Each server's acceptor
  * ({@code socketloom-server-<port>-acceptor}) and the runtime's write/idle-timeout watchdog
  * ({@code socketloom-watchdog}) are daemon platform threads, so that stopping a server and expiring a deadline never
  * wait for the virtual-thread scheduler. While any server runs, one non-daemon platform thread
@@ -80,6 +82,15 @@
  *   <tr><th scope="row" id="L12">L12</th><td><b>Acceptor survival.</b> A failing {@code accept()} (EMFILE, ENFILE,
  *     ENOBUFS) never ends a server: the acceptor backs off exponentially within
  *     {@code ServerOptions.acceptBackoff} bounds and resumes when resources return.</td></tr>
+ *   <tr><th scope="row" id="L14">L14</th><td><b>PROXY protocol.</b> With {@code ServerOptions.proxyProtocol}
+ *     on, the version 1 or 2 header is read on the client's own virtual thread (never the acceptor), before the
+ *     handler and before anything else reads the socket, bounded by {@code proxyHeaderTimeout} and by the
+ *     specification's sizes (version 2: at most 4096 bytes after the fixed 16). {@code remoteAddress()} is then the
+ *     original client and {@code proxyAddress()} the proxy; {@code maxClientsPerAddress} and {@code clients()} use
+ *     the original address. A missing, malformed, truncated, oversized or too slow header (a CRC32C mismatch
+ *     included) closes the connection with a reset before the handler runs, is counted in
+ *     {@code ServerStats.proxyHeaderFailures} and logged at DEBUG with the reason; the thread ends and nothing
+ *     leaks. Bytes that arrived after the header reach the handler unchanged.</td></tr>
  *   </tbody>
  * </table>
  *

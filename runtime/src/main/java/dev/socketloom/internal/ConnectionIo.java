@@ -35,9 +35,12 @@ final class ConnectionIo {
         this.options = options;
     }
 
-    /** Takes the streams of the connected socket; called once, under the connection's state lock. */
-    void open(Socket s, Object peer) throws IOException {
-        reader = new ReadBuffer(s.getInputStream(), activity, options.maxLineLength(), peer);
+    /**
+     * Takes the streams of the connected socket; called once, under the connection's state lock. {@code preread}
+     * holds bytes already taken from the socket (after a PROXY header) that reads must return first.
+     */
+    void open(Socket s, Object peer, byte[] preread) throws IOException {
+        reader = new ReadBuffer(s.getInputStream(), activity, options.maxLineLength(), peer, preread);
         out = s.getOutputStream();
         socket = s;
     }

@@ -6,7 +6,6 @@ import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.locks.ReentrantLock;
@@ -90,7 +89,7 @@ final class EventPump implements Runnable {
         try {
             if (connectHost != null) {
                 try {
-                    connect(RuntimeCore.resolve(connectHost, connectPort));
+                    connect();
                 } catch (IOException e) {
                     fire(Event.ERROR, Errors.wrap(e, "connect to " + connectHost + ":" + connectPort));
                     conn.closeOnce(null);
@@ -160,15 +159,33 @@ final class EventPump implements Runnable {
         }
     }
 
-    /** Connects an async connection on this (its event) thread. */
-    private void connect(InetSocketAddress target) throws IOException {
+    /**
+     * Connects an async connection on this (its event) thread, to every address the host resolves to if need be
+     * ({@link Dial}); a disconnect meanwhile closes the dial's sockets.
+     */
+    private void connect() throws IOException {
+        Dial dial = new Dial(connectHost, connectPort, Dial.resolve(connectHost, connectPort,
+                conn.options().localAddress()), conn.options(), conn.runtimeThreads());
+        if (!conn.attachPending(dial)) {
+            throw new InetException(InetError.OPERATION_CANCELED, "connect to " + connectHost + ":" + connectPort
+                    + " canceled by disconnect");
+        }
+        Dial.Connected connected;
+        try {
+            connected = dial.connect();
+        } catch (InetException e) {
+            if (conn.isClosedState()) {
+                throw new InetException(InetError.OPERATION_CANCELED, "connect to " + connectHost + ":" + connectPort
+                        + " canceled", e);
+            }
+            throw e;
+        }
+        InetSocketAddress target = connected.target();
         conn.resolved(target);
-        Socket s = new Socket();
-        if (!conn.attach(s)) {
+        if (!conn.attach(connected.socket())) {
             throw new InetException(InetError.OPERATION_CANCELED, "connect to " + target + " canceled by disconnect");
         }
         try {
-            Sockets.connect(s, target, conn.options());
             if (!conn.markOpen()) {
                 throw new InetException(InetError.OPERATION_CANCELED, "connect to " + target
                         + " canceled by disconnect");

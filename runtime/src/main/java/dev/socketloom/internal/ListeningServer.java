@@ -45,15 +45,13 @@ final class ListeningServer implements Server {
     private final ClientThreads threads;
     private final Acceptor acceptor;
     private final StopRecorder stopRecorder;
+    private final ClientSetup setup;
 
     private final ReentrantLock lock = new ReentrantLock();
     private boolean keeperHeld; // guarded by lock
     private Thread releasedKeeper; // guarded by lock: the keeper to join, when this server was the last one
     /** Set once the listener is closed and the acceptor joined: new connections are refused from then on. */
     private volatile boolean listenerReleased;
-    /** Set by stop(grace) while handlers may still finish on their own; each that does is counted as graceful. */
-    private volatile boolean graceful;
-    private final AtomicInteger gracefulCount = new AtomicInteger();
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder handlerFailures = new LongAdder();
@@ -69,6 +67,7 @@ final class ListeningServer implements Server {
         this.threads = new ClientThreads(runtime.threads());
         this.acceptor = new Acceptor(listener, options, clients, this::dispatch);
         this.stopRecorder = new StopRecorder(port);
+        this.setup = new ClientSetup(options, clients, acceptor);
     }
 
     /** Binds the listening socket with SO_REUSEADDR (L11: a restarted server need not wait for TIME_WAIT). */
@@ -108,37 +107,48 @@ final class ListeningServer implements Server {
 
     // ------------------------------------------------------------------ serving one client
 
-    /** Runs on the acceptor thread for every admitted socket: registers the client and starts its thread. */
+    /**
+     * Runs on the acceptor thread for every admitted socket: registers the client and starts its thread. A client
+     * with a preface to read (PROXY header) stays unopened until its own thread has read it ({@link ClientSetup}).
+     */
     private void dispatch(Socket s) {
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
         SocketConnection c = new SocketConnection(RuntimeCore.nextId(), runtime, this, clientOptions, remote,
                 RuntimeCore.clientThreadName(remote));
+        boolean preface = setup.hasPreface();
         try {
             Sockets.configure(s, clientOptions);
             c.attach(s);
-            c.markOpen();
+            if (!preface) {
+                c.markOpen();
+            }
         } catch (IOException e) {
             acceptor.reject(s);
             return;
         }
-        clients.add(c);
+        clients.add(c, !preface);
         try {
             runtime.register(c);
         } catch (InetException closed) {
             return; // the runtime is closing; register() already closed the connection
         }
         if (c.startManager(c.threadName(), () -> serve(c), threads)) {
-            accepted.increment();
+            if (!preface) {
+                accepted.increment();
+            }
         } else {
             c.closeOnce(null, CloseCause.SERVER_STOP); // stopping: the client is closed instead of served
         }
     }
 
-    /** The body of a client's thread. */
+    /** The body of a client's thread: its setup (PROXY header, later TLS), then the handler. */
     private void serve(SocketConnection c) {
         CloseCause cause = null; // a handler that returns: PEER after end of stream, else LOCAL
         try {
-            if (c.isOpenState()) {
+            if (setup.run(c)) {
+                if (setup.hasPreface()) {
+                    accepted.increment();
+                }
                 handler.handle(c);
             }
         } catch (Throwable t) {
@@ -163,9 +173,7 @@ final class ListeningServer implements Server {
 
     /** Called by a client connection when it closes. */
     void unregister(SocketConnection c) {
-        if (clients.remove(c) && graceful) {
-            gracefulCount.incrementAndGet();
-        }
+        clients.remove(c);
     }
 
     // ------------------------------------------------------------------ stopping
@@ -242,18 +250,20 @@ final class ListeningServer implements Server {
             throw new InetException(InetError.INVALID_ARGUMENT, "grace must not be negative, was " + grace);
         }
         Object stop = stopRecorder.stopping();
-        graceful = !acceptor.isClosed(); // only a stop of a running server counts graceful finishes
-        gracefulCount.set(0);
+        boolean running = !acceptor.isClosed(); // only a stop of a running server counts graceful finishes
         // The listener goes first, and the acceptor (a platform thread, never starved) is joined at once, so that
         // new connections are refused during the whole grace period: a load balancer sends them elsewhere.
         List<String> stragglers = new ArrayList<>(runtime.joins().join(stopAccepting(), options.joinDeadline()));
         listenerReleased = true;
+        // with the acceptor gone no client is added any more: whoever leaves between the two counts finished on
+        // its own. Counting the difference (rather than each removal against a flag the end of the grace period
+        // clears) cannot lose a client that leaves just as the wait ends: it is in exactly one of the two counts.
+        int before = running ? clients.size() : 0;
         clients.awaitEmpty(grace);
-        graceful = false;
         int forced = clients.size();
         stragglers.addAll(runtime.joins().join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline()));
         terminated();
-        StopResult result = new StopResult(gracefulCount.get(), forced, stragglers);
+        StopResult result = new StopResult(Math.max(0, before - forced), forced, stragglers);
         stopRecorder.stopped(stop, StopKind.STOP, grace, result.graceful(), forced, stragglers);
         return result;
     }
@@ -346,15 +356,16 @@ final class ListeningServer implements Server {
         return clients.size();
     }
 
+    /** The open clients: with a PROXY header to read, a client is listed once its original address is known. */
     @Override
     public List<Connection> clients() {
-        return List.copyOf(clients.snapshot());
+        return clients.snapshot().stream().filter(SocketConnection::isOpenState).map(Connection.class::cast).toList();
     }
 
     @Override
     public ServerStats stats() {
         return new ServerStats(accepted.sum(), acceptor.rejected(), acceptor.failures(), handlerFailures.sum(),
-                clients.size(), clients.bytesIn(), clients.bytesOut());
+                clients.size(), clients.bytesIn(), clients.bytesOut(), setup.proxyFailures());
     }
 
     @Override

@@ -6,6 +6,7 @@ import dev.socketloom.Event;
 import dev.socketloom.EventHandler;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
+import dev.socketloom.ProxyHeader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -24,7 +25,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>The socket is whatever the opener attached: a plain {@link Socket} today; a layer that must run before the
  * connection opens (a TLS handshake, a PROXY header) belongs between {@link #attach} and {@link #markOpen}, on the
- * connection's own thread.
+ * connection's own thread. The PROXY header does ({@link ClientSetup}): {@link #markOpen(ProxyHeaderReader.Preface)}
+ * takes the header's client as {@link #remoteAddress()} and the bytes read past the header as the first bytes of the
+ * stream.
  *
  * <p>State changes happen under {@link #stateLock}; it is held only for non-blocking work (plus the socket close and
  * a thread start), never across reads, writes or joins, which {@link ConnectionIo} serializes with locks of its own.
@@ -40,6 +43,8 @@ public final class SocketConnection extends AbstractConnection {
     private final Activity activity;
     private final ConnectionIo io;
     private volatile InetSocketAddress remote;
+    private volatile ProxyHeader proxyHeader;
+    private volatile InetSocketAddress proxyAddress;
 
     private final ReentrantLock stateLock = new ReentrantLock();
 
@@ -48,6 +53,8 @@ public final class SocketConnection extends AbstractConnection {
     private volatile Socket socket;
     private volatile Thread manager;
     private volatile EventPump events;
+    /** An async connect still dialing; closed by a disconnect like the socket. */
+    private volatile AutoCloseable pending;
     private Thread closedManager; // guarded by stateLock
 
     /** Why the runtime closed this connection on its own (TIMEOUT for write/idle expiry), or null. */
@@ -87,14 +94,44 @@ public final class SocketConnection extends AbstractConnection {
         }
     }
 
+    /** Attaches an async connect's dial, so that a disconnect cancels it; false (closing it) if already closed. */
+    boolean attachPending(AutoCloseable dial) {
+        stateLock.lock();
+        try {
+            if (state == State.CLOSED) {
+                Sockets.closeQuietly(dial);
+                return false;
+            }
+            pending = dial;
+            return true;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
     /** Marks the attached, connected socket open; false if this connection was disconnected meanwhile. */
     boolean markOpen() throws IOException {
+        return markOpen(ProxyHeaderReader.Preface.NONE);
+    }
+
+    /**
+     * Marks the attached socket open after its preface was read: a PROXY header's client becomes the remote address
+     * (the TCP peer stays available as {@link #proxyAddress()}), and the bytes read past the header are the first the
+     * application reads. False if this connection was disconnected meanwhile.
+     */
+    boolean markOpen(ProxyHeaderReader.Preface preface) throws IOException {
         stateLock.lock();
         try {
             if (state == State.CLOSED) {
                 return false;
             }
-            io.open(socket, remote);
+            ProxyHeader h = preface.header();
+            if (h != null) {
+                proxyHeader = h;
+                proxyAddress = remote;
+                remote = h.inetSource().orElse(remote);
+            }
+            io.open(socket, remote, preface.rest());
             activity.touch();
             state = State.OPEN;
             LifecycleEvents.opened(this);
@@ -150,6 +187,7 @@ public final class SocketConnection extends AbstractConnection {
                 if (pump != null) {
                     pump.cancel();
                 }
+                Sockets.closeQuietly(pending);
                 Sockets.closeQuietly(socket);
                 Thread m = closedManager;
                 if (m != null && m != Thread.currentThread()) {
@@ -200,6 +238,16 @@ public final class SocketConnection extends AbstractConnection {
     /** The server that accepted this connection, or null on the client side. */
     ListeningServer server() {
         return server;
+    }
+
+    /** Starts the threads of this connection's runtime (an async connect's attempts). */
+    ThreadStarter runtimeThreads() {
+        return runtime.threads();
+    }
+
+    /** The attached socket, for a setup step that reads from it before the connection opens. */
+    Socket socket() {
+        return socket;
     }
 
     boolean isOpenState() {
@@ -294,6 +342,16 @@ public final class SocketConnection extends AbstractConnection {
     @Override
     public InetSocketAddress remoteAddress() {
         return remote;
+    }
+
+    @Override
+    public ProxyHeader proxyHeader() {
+        return proxyHeader;
+    }
+
+    @Override
+    public InetSocketAddress proxyAddress() {
+        return proxyAddress;
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.socketloom.lifecycle;
 import dev.socketloom.lifecycle.World.ClientModel;
 import dev.socketloom.lifecycle.World.ClientState;
 import dev.socketloom.lifecycle.World.ServerModel;
+import dev.socketloom.ProxyProtocol;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.SocketRuntime;
 import java.util.List;
@@ -62,6 +63,7 @@ final class LifecycleActions {
                 .withAction(2, disconnectServer())
                 .withAction(2, concurrentDisconnect())
                 .withAction(1, idle(staleInetHandle()))
+                .withAction(1, idle(badProxyHeader()))
                 .withAction(1, closeRuntime())
                 .withMaxTransformations(maxActions);
     }
@@ -252,7 +254,8 @@ final class LifecycleActions {
 
     private static String describe(ServerOptions o) {
         return "{maxClients=" + o.maxClients() + ", idleTimeout=" + o.idleTimeout() + ", joinDeadline="
-                + o.joinDeadline() + ", maxLine=" + o.clientOptions().maxLineLength() + "}";
+                + o.joinDeadline() + ", maxLine=" + o.clientOptions().maxLineLength()
+                + (o.proxyProtocol() == ProxyProtocol.OFF ? "" : ", proxyProtocol=" + o.proxyProtocol()) + "}";
     }
 
     static Action.Independent<World> connect() {
@@ -449,6 +452,14 @@ final class LifecycleActions {
                 x.staleInetHandle(s.id)
                         ? "Inet: connect to " + s.name() + ", disconnect, use the stale handle (INVALID_HANDLE), connect again"
                         : "(skipped: Inet handle step, " + s.name() + " is at its client limit)"));
+    }
+
+    static Action.Independent<World> badProxyHeader() {
+        return onServer(s -> s.proxy, "send a bad PROXY header", Generators.badProxyHeaders().map(bytes -> (x, s) ->
+                x.badProxyHeader(s.id, bytes)
+                        ? "send a bad PROXY header (" + bytes.length + " bytes) to " + s.name() + " (closed before "
+                                + "any handler, counted)"
+                        : "(skipped: bad PROXY header, " + s.name() + " is suspended or at its client limit)"));
     }
 
     static Action.Independent<World> closeRuntime() {

@@ -16,12 +16,15 @@ import dev.socketloom.EventHandler;
 import dev.socketloom.Inet;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
+import dev.socketloom.ProxyHeader;
+import dev.socketloom.ProxyProtocol;
 import dev.socketloom.Server;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.SocketRuntime;
 import dev.socketloom.StopResult;
 import dev.socketloom.testing.LeakCheckExtension;
 import dev.socketloom.testing.PingPong;
+import dev.socketloom.testing.ProxyHeaders;
 import dev.socketloom.testing.TestSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -113,10 +116,13 @@ final class World {
         final int id;
         final ServerOptions options;
         final int maxLine;
+        /** Clients must start with a PROXY header (L14); each gets a header naming a TEST-NET-3 client. */
+        final boolean proxy;
         Server server;
         boolean suspended;
         long accepted;
         long rejected;
+        long proxyFailures;
         final List<ClientModel> pending = new ArrayList<>();
         final Map<Integer, HandlerRecord> byClientPort = new ConcurrentHashMap<>();
         /** Set when disconnect/stop/runtime close returned: no handler code may run afterwards (L4). */
@@ -128,6 +134,7 @@ final class World {
             this.id = id;
             this.options = options;
             this.maxLine = options.clientOptions().maxLineLength();
+            this.proxy = options.proxyProtocol() != ProxyProtocol.OFF;
         }
 
         String name() {
@@ -360,6 +367,9 @@ final class World {
             clients.add(cm);
         }
         try {
+            if (sm.proxy) {
+                cm.conn.write(proxyHeader(cm)); // what a load balancer sends first
+            }
             cm.conn.writeLine(hello(cm));
         } catch (InetException e) {
             // a rejected client may already have been reset (and, with events, closed by its event thread)
@@ -384,6 +394,24 @@ final class World {
         return "hello " + cm.name();
     }
 
+    /** The client a proxy would name for {@code cm}: a TEST-NET-3 address, with the real local port as its port. */
+    private static InetAddress proxiedAddress(ClientModel cm) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, (byte) (1 + cm.id % 250)});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Version 1 for odd clients, version 2 with a TLV and a CRC32C for even ones. */
+    private static byte[] proxyHeader(ClientModel cm) {
+        InetSocketAddress local = cm.conn.localAddress(); // null if the connection was already refused
+        InetSocketAddress client = new InetSocketAddress(proxiedAddress(cm), local == null ? 0 : local.getPort());
+        InetSocketAddress front = new InetSocketAddress(InetAddress.getLoopbackAddress(), cm.server.server.port());
+        return cm.id % 2 == 1 ? ProxyHeaders.v1(client, front) : ProxyHeaders.v2(client, front,
+                List.of(new ProxyHeader.Tlv(ProxyHeader.TYPE_UNIQUE_ID, ("id-" + cm.id).getBytes())), true);
+    }
+
     /** The server takes {@code cm} (echoes its hello; true) or rejects it at its client limit (false). */
     private boolean admit(ClientModel cm) throws Exception {
         ServerModel sm = cm.server;
@@ -406,6 +434,11 @@ final class World {
         assertEquals(hello(cm), receive(cm), cm.name() + " hello echo");
         HandlerRecord rec = sm.byClientPort.get(cm.conn.localAddress().getPort());
         assertNotNull(rec, cm.name() + " has a handler on " + sm.name());
+        if (sm.proxy) {
+            assertEquals(proxiedAddress(cm), rec.conn.remoteAddress().getAddress(),
+                    "L14: the server side of " + cm.name() + " reports the client named by its PROXY header");
+            assertEquals(cm.conn.localAddress(), rec.conn.proxyAddress(), "L14: proxyAddress() is the TCP peer");
+        }
         cm.rec = rec;
         cm.state = ClientState.ESTABLISHED;
         sm.accepted++;
@@ -540,6 +573,7 @@ final class World {
         try {
             h = Inet.connect("127.0.0.1", sm.server.port(), (int) DEADLINE.toSeconds(), Inet.INET_OPTION_NONE);
             assertTrue(h != Inet.INVALID_SOCKET, () -> "Inet.connect failed: " + Inet.getLastError());
+            inetProxyHeader(sm, h);
             assertTrue(Inet.writeLine(h, "inet one") > 0, "Inet.writeLine");
             assertEquals("inet one", Inet.readLine(h), "Inet echo");
             assertEquals(0, Inet.disconnect(h), "Inet.disconnect");
@@ -548,6 +582,7 @@ final class World {
             h2 = Inet.connect("127.0.0.1", sm.server.port(), (int) DEADLINE.toSeconds(), Inet.INET_OPTION_NONE);
             assertTrue(h2 != Inet.INVALID_SOCKET, () -> "second Inet.connect failed: " + Inet.getLastError());
             assertTrue(h2 != h, "L7: a new connection never gets the stale handle value " + h);
+            inetProxyHeader(sm, h2);
             assertStale(h, "while a new connection may reuse its slot");
             assertTrue(Inet.writeLine(h2, "inet two") > 0, "Inet.writeLine on the new handle");
             // had the stale write reached the new connection, its echo would arrive first
@@ -560,6 +595,40 @@ final class World {
         assertStale(h, "after Inet.uninitialize");
         assertStale(h2, "after Inet.uninitialize");
         awaitClientCount(sm, before);
+        return true;
+    }
+
+    /** A PROXY server's Inet clients send a header too (port 0: they are never looked up by port). */
+    private static void inetProxyHeader(ServerModel sm, int h) {
+        if (sm.proxy) {
+            byte[] header = ProxyHeaders.v1(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), sm.server.port()));
+            assertEquals(header.length, Inet.write(h, header, header.length), "Inet.write of a PROXY header");
+        }
+    }
+
+    /**
+     * L14: a connection to a PROXY server whose header is bad is closed before any handler runs, and counted.
+     *
+     * @return false if the server cannot take the connection now (suspended or at its client limit: skipped)
+     */
+    boolean badProxyHeader(int serverId, byte[] garbage) throws Exception {
+        ServerModel sm = server(serverId);
+        if (sm.suspended || overLimit(sm)) {
+            return false;
+        }
+        int handlersBefore = sm.byClientPort.size();
+        try (Connection raw = rt.connect("127.0.0.1", sm.server.port(), clientSideOptions(sm))) {
+            try {
+                raw.write(garbage);
+                raw.shutdownOutput(); // a truncated header then ends with the stream
+                assertNull(raw.readLine(), "a bad PROXY header is answered with nothing but a close");
+            } catch (InetException e) {
+                assertEquals(InetError.CONNECTION_RESET, e.error(), "bad PROXY header: " + e);
+            }
+        }
+        sm.proxyFailures++;
+        assertEquals(handlersBefore, sm.byClientPort.size(), "L14: no handler ran for a bad PROXY header");
         return true;
     }
 
@@ -1105,9 +1174,10 @@ final class World {
             if (sm.server.clientCount() != side) {
                 diffs.add(sm.name() + ".clientCount() = " + sm.server.clientCount() + ", model " + side);
             }
-            if (sm.server.stats().accepted() != sm.accepted || sm.server.stats().rejected() != sm.rejected) {
+            if (sm.server.stats().accepted() != sm.accepted || sm.server.stats().rejected() != sm.rejected
+                    || sm.server.stats().proxyHeaderFailures() != sm.proxyFailures) {
                 diffs.add(sm.name() + ".stats() = " + sm.server.stats() + ", model accepted " + sm.accepted
-                        + " rejected " + sm.rejected);
+                        + " rejected " + sm.rejected + " proxyHeaderFailures " + sm.proxyFailures);
             }
         }
         long sockets = TestSupport.openSockets();

@@ -90,12 +90,12 @@ class CliTest extends WarmJdk {
     @Test
     void statsLineShowsTheCountersWhatChangedAndByteRates() {
         long t0 = 1_000_000_000L;
-        StatsLine line = new StatsLine(new ServerStats(10, 0, 0, 0, 2, 1000, 1000), t0);
-        String s = line.next(new ServerStats(15, 1, 2, 3, 4, 1000 + 5 * 2048, 1000 + 5 * 1024 * 1024),
+        StatsLine line = new StatsLine(new ServerStats(10, 0, 0, 0, 2, 1000, 1000, 0), t0);
+        String s = line.next(new ServerStats(15, 1, 2, 3, 4, 1000 + 5 * 2048, 1000 + 5 * 1024 * 1024, 0),
                 t0 + TimeUnit.SECONDS.toNanos(5));
         assertEquals("stats uptime=5s accepted=15 (+5) active=4 rejected=1 acceptFailures=2 handlerFailures=3"
                 + " in=11.0KiB (2.0KiB/s) out=5.0MiB (1.0MiB/s)", s);
-        assertTrue(line.next(new ServerStats(15, 1, 2, 3, 0, 0, 0), t0 + TimeUnit.SECONDS.toNanos(65))
+        assertTrue(line.next(new ServerStats(15, 1, 2, 3, 0, 0, 0, 0), t0 + TimeUnit.SECONDS.toNanos(65))
                 .startsWith("stats uptime=1m05s accepted=15 (+0) active=0 "));
     }
 
