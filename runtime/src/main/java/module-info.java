@@ -2,8 +2,19 @@
  * SocketLoom: SocketWrench's client/server socket model on Java 21 virtual threads.
  *
  * <p>Only {@code dev.socketloom} is exported; {@code dev.socketloom.internal} holds the mechanics (acceptor loop,
- * registries, join logic, line reader, back-off) and is not part of the API.
+ * registries, join logic, line reader, back-off) and is not part of the API, nor is
+ * {@code dev.socketloom.internal.jfr}, the Flight Recorder events.
+ *
+ * <p>{@code jdk.jfr} is required statically: a JDK module, not a dependency, and optional at run time. Where it is
+ * resolved (always on the class path; on the module path whenever JFR can run at all, for example with
+ * {@code -XX:StartFlightRecording} or {@code --add-modules jdk.jfr}) the events are recorded; where it is not (a
+ * jlinked image without it) the runtime works the same without them, instead of failing to start.
  */
 module dev.socketloom {
+    requires static jdk.jfr;
+    // TCP keepalive timing (ConnectOptions.keepAlive(idle, interval, count)): jdk.net.ExtendedSocketOptions. A JDK
+    // module, not a library: it ships with every JDK (a jlink image must include it).
+    requires jdk.net;
+
     exports dev.socketloom;
 }

@@ -24,6 +24,15 @@ final class Checks {
         return value;
     }
 
+    /** Zero (the OS default) or a whole number of seconds the TCP stack accepts for keepalive timing. */
+    static Duration keepAliveSeconds(Duration value, String name) {
+        timeout(value, name);
+        if (!value.isZero() && (value.toNanos() % 1_000_000_000L != 0 || value.getSeconds() > 32_767)) {
+            throw new IllegalArgumentException(name + " must be zero or whole seconds 1..32767, was " + value);
+        }
+        return value;
+    }
+
     static int nonNegative(int value, String name) {
         if (value < 0) {
             throw new IllegalArgumentException(name + " must not be negative, was " + value);

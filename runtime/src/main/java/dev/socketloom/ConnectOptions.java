@@ -8,7 +8,8 @@ import java.time.Duration;
  * {@link ServerOptions#clientOptions()} for accepted clients.
  *
  * <p>Durations of {@link Duration#ZERO} mean "no timeout". Defaults: connect timeout 30 s, no read, write or idle
- * timeout, TCP_NODELAY on, SO_KEEPALIVE off, default linger, maximum line length 64 KiB, join deadline 5 s, no TLS.
+ * timeout, TCP_NODELAY on, SO_KEEPALIVE off (with the OS's probe timing when on), default linger, maximum line
+ * length 64 KiB, join deadline 5 s, no TLS.
  * Instances are immutable and thread-safe; build them with {@link #builder()}.
  */
 public final class ConnectOptions {
@@ -28,6 +29,9 @@ public final class ConnectOptions {
     private final int receiveBufferSize;
     private final int sendBufferSize;
     private final TlsOptions tls;
+    private final Duration keepAliveIdle;
+    private final Duration keepAliveInterval;
+    private final int keepAliveCount;
 
     private ConnectOptions(Builder b) {
         this.connectTimeout = b.connectTimeout;
@@ -43,61 +47,80 @@ public final class ConnectOptions {
         this.receiveBufferSize = b.receiveBufferSize;
         this.sendBufferSize = b.sendBufferSize;
         this.tls = b.tls;
+        this.keepAliveIdle = b.keepAliveIdle;
+        this.keepAliveInterval = b.keepAliveInterval;
+        this.keepAliveCount = b.keepAliveCount;
     }
 
-    /** A builder starting from the defaults. */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** A builder starting from these options. */
+    /** {@return a builder starting from these options} */
     public Builder toBuilder() {
         return new Builder(this);
     }
 
-    /** Maximum time to establish the connection; zero waits as long as the OS does. */
+    /** {@return maximum time to establish the connection; zero waits as long as the OS does} */
     public Duration connectTimeout() { return connectTimeout; }
 
-    /** Maximum time a read, readLine or peek blocks waiting for data; zero blocks indefinitely. */
+    /** {@return maximum time a read, readLine or peek blocks waiting for data; zero blocks indefinitely} */
     public Duration readTimeout() { return readTimeout; }
 
     /**
-     * Maximum time one write may block on a peer that does not read; zero blocks indefinitely. When it expires the
-     * socket is closed (the connection is unusable afterwards) and the write fails with {@link InetError#TIMEOUT}.
+     * {@return the maximum time one write may block on a peer that does not read; zero blocks indefinitely} When it
+     * expires the socket is closed (the connection is unusable afterwards) and the write fails with
+     * {@link InetError#TIMEOUT}.
      */
     public Duration writeTimeout() { return writeTimeout; }
 
     /**
-     * Maximum time without any read or write activity; zero disables it. An idle connection receives a TIMEOUT event
-     * if events are enabled, otherwise it is closed (a blocked read then fails with {@link InetError#TIMEOUT}).
+     * {@return the maximum time without any read or write activity; zero disables it} An idle connection receives a
+     * TIMEOUT event if events are enabled, otherwise it is closed (a blocked read then fails with
+     * {@link InetError#TIMEOUT}).
      */
     public Duration idleTimeout() { return idleTimeout; }
 
     /**
-     * How long {@code disconnect()} waits for the managing thread to terminate before reporting {@linkplain
-     * dev.socketloom##L6 L6}.
+     * {@return how long {@code disconnect()} waits for the managing thread to terminate before reporting {@linkplain
+     * dev.socketloom##L6 L6}}
      */
     public Duration joinDeadline() { return joinDeadline; }
 
-    /** Local address and port to bind before connecting, or {@code null} for an automatic choice. */
+    /** {@return local address and port to bind before connecting, or {@code null} for an automatic choice} */
     public InetSocketAddress localAddress() { return localAddress; }
 
-    /** Whether TCP_NODELAY (no Nagle delay) is set. */
+    /** {@return whether TCP_NODELAY (no Nagle delay) is set} */
     public boolean tcpNoDelay() { return tcpNoDelay; }
 
-    /** Whether SO_KEEPALIVE is set. */
+    /**
+     * Whether SO_KEEPALIVE is set: the OS probes a connection that has been silent for {@link #keepAliveIdle()} and
+     * fails it when {@link #keepAliveCount()} probes, {@link #keepAliveInterval()} apart, go unanswered. A peer that
+     * vanished without FIN or RST (network partition, frozen VM, NAT entry dropped) is then detected even by a
+     * connection nobody writes to: a blocked read fails with {@link InetError#TIMEOUT}.
+     */
     public boolean keepAlive() { return keepAlive; }
+
+    /** Silence before the first keepalive probe ({@code TCP_KEEPIDLE}); zero for the OS default (Linux: 2 h). */
+    public Duration keepAliveIdle() { return keepAliveIdle; }
+
+    /** Time between keepalive probes ({@code TCP_KEEPINTVL}); zero for the OS default (Linux: 75 s). */
+    public Duration keepAliveInterval() { return keepAliveInterval; }
+
+    /** Unanswered probes before the connection fails ({@code TCP_KEEPCNT}); 0 for the OS default (Linux: 9). */
+    public int keepAliveCount() { return keepAliveCount; }
 
     /** SO_LINGER seconds, or -1 for the OS default; 0 makes every close abortive (RST, no TIME_WAIT). */
     public int lingerSeconds() { return lingerSeconds; }
 
-    /** Maximum accepted line length in bytes (without the terminator) for {@code readLine}. */
+    /** {@return maximum accepted line length in bytes (without the terminator) for {@code readLine}} */
     public int maxLineLength() { return maxLineLength; }
 
-    /** SO_RCVBUF in bytes, or 0 for the OS default. */
+    /** {@return SO_RCVBUF in bytes, or 0 for the OS default} */
     public int receiveBufferSize() { return receiveBufferSize; }
 
-    /** SO_SNDBUF in bytes, or 0 for the OS default. */
+    /** {@return SO_SNDBUF in bytes, or 0 for the OS default} */
     public int sendBufferSize() { return sendBufferSize; }
 
     /**
@@ -113,7 +136,9 @@ public final class ConnectOptions {
                 + ", writeTimeout=" + writeTimeout + ", idleTimeout=" + idleTimeout + ", joinDeadline=" + joinDeadline
                 + ", localAddress=" + localAddress + ", tcpNoDelay=" + tcpNoDelay + ", keepAlive=" + keepAlive
                 + ", lingerSeconds=" + lingerSeconds + ", maxLineLength=" + maxLineLength
-                + (tls != null ? ", tls=" + tls : "") + '}';
+                + (tls != null ? ", tls=" + tls : "")
+                + (keepAlive ? ", keepAliveIdle=" + keepAliveIdle + ", keepAliveInterval=" + keepAliveInterval
+                        + ", keepAliveCount=" + keepAliveCount : "") + '}';
     }
 
     /** Mutable, single-threaded builder of {@link ConnectOptions}; every setter validates its argument at once. */
@@ -131,6 +156,9 @@ public final class ConnectOptions {
         private int receiveBufferSize;
         private int sendBufferSize;
         private TlsOptions tls;
+        private Duration keepAliveIdle = Duration.ZERO;
+        private Duration keepAliveInterval = Duration.ZERO;
+        private int keepAliveCount;
 
         private Builder() {
         }
@@ -149,31 +177,91 @@ public final class ConnectOptions {
             receiveBufferSize = o.receiveBufferSize;
             sendBufferSize = o.sendBufferSize;
             tls = o.tls;
+            keepAliveIdle = o.keepAliveIdle;
+            keepAliveInterval = o.keepAliveInterval;
+            keepAliveCount = o.keepAliveCount;
         }
 
-        /** See {@link ConnectOptions#connectTimeout()}. */
+        /**
+         * See {@link ConnectOptions#connectTimeout()}.
+         *
+         * @param timeout the connect timeout; not negative
+         * @return this builder
+         */
         public Builder connectTimeout(Duration timeout) { connectTimeout = Checks.timeout(timeout, "connectTimeout"); return this; }
 
-        /** See {@link ConnectOptions#readTimeout()}. */
+        /**
+         * See {@link ConnectOptions#readTimeout()}.
+         *
+         * @param timeout the read timeout; not negative
+         * @return this builder
+         */
         public Builder readTimeout(Duration timeout) { readTimeout = Checks.timeout(timeout, "readTimeout"); return this; }
 
-        /** See {@link ConnectOptions#writeTimeout()}. */
+        /**
+         * See {@link ConnectOptions#writeTimeout()}.
+         *
+         * @param timeout the write timeout; not negative
+         * @return this builder
+         */
         public Builder writeTimeout(Duration timeout) { writeTimeout = Checks.timeout(timeout, "writeTimeout"); return this; }
 
-        /** See {@link ConnectOptions#idleTimeout()}. */
+        /**
+         * See {@link ConnectOptions#idleTimeout()}.
+         *
+         * @param timeout the idle timeout; not negative
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) { idleTimeout = Checks.timeout(timeout, "idleTimeout"); return this; }
 
-        /** See {@link ConnectOptions#joinDeadline()}; must be positive. */
+        /**
+         * See {@link ConnectOptions#joinDeadline()}; must be positive.
+         *
+         * @param deadline the join deadline
+         * @return this builder
+         */
         public Builder joinDeadline(Duration deadline) { joinDeadline = Checks.positive(deadline, "joinDeadline"); return this; }
 
-        /** See {@link ConnectOptions#localAddress()}. */
+        /**
+         * See {@link ConnectOptions#localAddress()}.
+         *
+         * @param address the local address and port, or {@code null}
+         * @return this builder
+         */
         public Builder localAddress(InetSocketAddress address) { localAddress = address; return this; }
 
-        /** See {@link ConnectOptions#tcpNoDelay()}. */
+        /**
+         * See {@link ConnectOptions#tcpNoDelay()}.
+         *
+         * @param on whether to set TCP_NODELAY
+         * @return this builder
+         */
         public Builder tcpNoDelay(boolean on) { tcpNoDelay = on; return this; }
 
-        /** See {@link ConnectOptions#keepAlive()}. */
+        /**
+         * See {@link ConnectOptions#keepAlive()}.
+         *
+         * @param on whether to set SO_KEEPALIVE
+         * @return this builder
+         */
         public Builder keepAlive(boolean on) { keepAlive = on; return this; }
+
+        /**
+         * Turns SO_KEEPALIVE on with this probe timing ({@code jdk.net.ExtendedSocketOptions} TCP_KEEPIDLE,
+         * TCP_KEEPINTERVAL, TCP_KEEPCOUNT): a silent peer is declared dead after about {@code idle + count *
+         * interval}. Durations are whole seconds, 1..32767, or zero for the OS default; {@code count} is 1..127, or 0
+         * for the OS default. Where the OS cannot tune keepalive, connecting fails with OPERATION_NOT_SUPPORTED.
+         */
+        public Builder keepAlive(Duration idle, Duration interval, int count) {
+            keepAliveIdle = Checks.keepAliveSeconds(idle, "keepAliveIdle");
+            keepAliveInterval = Checks.keepAliveSeconds(interval, "keepAliveInterval");
+            if (count < 0 || count > 127) {
+                throw new IllegalArgumentException("keepAliveCount must be 0 (OS default) or 1..127, was " + count);
+            }
+            keepAliveCount = count;
+            keepAlive = true;
+            return this;
+        }
 
         /** See {@link ConnectOptions#lingerSeconds()}; -1 restores the OS default. */
         public Builder lingerSeconds(int seconds) {
@@ -184,7 +272,12 @@ public final class ConnectOptions {
             return this;
         }
 
-        /** See {@link ConnectOptions#maxLineLength()}; 1 .. 64 MiB. */
+        /**
+         * See {@link ConnectOptions#maxLineLength()}; 1 .. 64 MiB.
+         *
+         * @param bytes the line limit
+         * @return this builder
+         */
         public Builder maxLineLength(int bytes) {
             if (bytes < 1 || bytes > 64 * 1024 * 1024) {
                 throw new IllegalArgumentException("maxLineLength must be 1..67108864 bytes, was " + bytes);
@@ -193,16 +286,26 @@ public final class ConnectOptions {
             return this;
         }
 
-        /** See {@link ConnectOptions#receiveBufferSize()}. */
+        /**
+         * See {@link ConnectOptions#receiveBufferSize()}.
+         *
+         * @param bytes SO_RCVBUF, or 0
+         * @return this builder
+         */
         public Builder receiveBufferSize(int bytes) { receiveBufferSize = Checks.nonNegative(bytes, "receiveBufferSize"); return this; }
 
-        /** See {@link ConnectOptions#sendBufferSize()}. */
+        /**
+         * See {@link ConnectOptions#sendBufferSize()}.
+         *
+         * @param bytes SO_SNDBUF, or 0
+         * @return this builder
+         */
         public Builder sendBufferSize(int bytes) { sendBufferSize = Checks.nonNegative(bytes, "sendBufferSize"); return this; }
 
         /** See {@link ConnectOptions#tls()}; {@code null} for plain TCP. */
         public Builder tls(TlsOptions options) { tls = options; return this; }
 
-        /** The immutable options. */
+        /** {@return the immutable options} */
         public ConnectOptions build() {
             return new ConnectOptions(this);
         }

@@ -34,19 +34,31 @@ import java.util.Set;
  */
 public interface Connection extends Closeable {
 
-    /** A process-unique, never reused id of this connection (also its place in {@link SocketRuntime#connections()}). */
+    /**
+     * {@return a process-unique, never reused id of this connection (also its place in
+     * {@link SocketRuntime#connections()})}
+     */
     long id();
 
     /**
      * Reads up to {@code len} bytes into {@code buf}, blocking until at least one byte is available.
      *
+     * @param buf the buffer to read into
+     * @param off where in {@code buf} the bytes go
+     * @param len the maximum number of bytes to read
      * @return the number of bytes read, or -1 at end of stream (the peer shut down its output)
      * @throws InetException TIMEOUT after the read timeout (the connection stays usable), CONNECTION_RESET,
      *                       NOT_CONNECTED after a disconnect
      */
     int read(byte[] buf, int off, int len) throws InetException;
 
-    /** Reads into the whole array; see {@link #read(byte[], int, int)}. */
+    /**
+     * Reads into the whole array; see {@link #read(byte[], int, int)}.
+     *
+     * @param buf the buffer to read into
+     * @return the number of bytes read, or -1 at end of stream
+     * @throws InetException as {@link #read(byte[], int, int)}
+     */
     default int read(byte[] buf) throws InetException {
         return read(buf, 0, buf.length);
     }
@@ -54,6 +66,9 @@ public interface Connection extends Closeable {
     /**
      * Reads exactly {@code len} bytes, blocking as needed.
      *
+     * @param buf the buffer to read into
+     * @param off where in {@code buf} the bytes go
+     * @param len the number of bytes to read
      * @throws InetException NOT_CONNECTED if the stream ends first (the bytes read so far are in {@code buf}), or any
      *                       error of {@link #read(byte[], int, int)}
      */
@@ -72,48 +87,87 @@ public interface Connection extends Closeable {
      * Copies up to {@code len} received bytes into {@code buf} without consuming them; blocks (honouring the read
      * timeout) until at least one byte is available.
      *
+     * @param buf the buffer to copy into
+     * @param off where in {@code buf} the bytes go
+     * @param len the maximum number of bytes to copy
      * @return the number of bytes copied, or -1 at end of stream
+     * @throws InetException as {@link #read(byte[], int, int)}
      */
     int peek(byte[] buf, int off, int len) throws InetException;
 
-    /** Bytes that can be read right now without blocking (0 if none or disconnected). */
+    /** {@return the bytes that can be read right now without blocking (0 if none or disconnected)} */
     int available();
 
     /**
      * Writes all {@code len} bytes; when it returns they have been handed to the OS send buffer.
      *
+     * @param buf the bytes to write
+     * @param off where in {@code buf} they start
+     * @param len how many to write
      * @throws InetException TIMEOUT after the write timeout (the socket is then closed), CONNECTION_RESET,
      *                       OUTPUT_SHUTDOWN, NOT_CONNECTED
      */
     void write(byte[] buf, int off, int len) throws InetException;
 
-    /** Writes the whole array; see {@link #write(byte[], int, int)}. */
+    /**
+     * Writes the whole array; see {@link #write(byte[], int, int)}.
+     *
+     * @param buf the bytes to write
+     * @throws InetException as {@link #write(byte[], int, int)}
+     */
     default void write(byte[] buf) throws InetException {
         write(buf, 0, buf.length);
     }
 
-    /** Writes {@code line} in UTF-8 followed by CRLF, as one write that is never interleaved with another. */
+    /**
+     * Writes {@code line} in UTF-8 followed by CRLF, as one write that is never interleaved with another.
+     *
+     * @param line the line, without terminator
+     * @throws InetException as {@link #write(byte[], int, int)}
+     */
     void writeLine(String line) throws InetException;
 
-    /** Shuts down the output side (sends FIN); reading stays possible (half-close). */
+    /**
+     * Shuts down the output side (sends FIN); reading stays possible (half-close).
+     *
+     * @throws InetException NOT_CONNECTED, or the OS error
+     */
     void shutdownOutput() throws InetException;
 
-    /** Whether the connection is open: not disconnected, and no end of stream or error has been seen. */
+    /** {@return whether the connection is open: not disconnected, and no end of stream or error has been seen} */
     boolean isConnected();
 
-    /** The local address, or {@code null} when not connected yet (an async connect in progress). */
+    /** {@return the local address, or {@code null} when not connected yet (an async connect in progress)} */
     InetSocketAddress localAddress();
 
-    /** The remote address (known before the connection is established). */
+    /**
+     * The remote address (known before the connection is established). On a server with {@link
+     * ServerOptions#proxyProtocol()} on it is the original client named by the PROXY header ({@linkplain
+     * dev.socketloom##L14 L14}), from before the handler runs on; the TCP peer (the proxy) when the header carries no
+     * client IP address (LOCAL command, UNSPEC/UNKNOWN or AF_UNIX family) or, in OPTIONAL mode, when none was sent.
+     */
     InetSocketAddress remoteAddress();
+
+    /**
+     * The PROXY protocol header this connection arrived with (addresses, command, version 2 TLVs), or {@code null}
+     * when there was none: client-side connections, servers without {@link ServerOptions#proxyProtocol()}, and
+     * direct clients of an OPTIONAL server.
+     */
+    ProxyHeader proxyHeader();
+
+    /**
+     * The TCP peer of a connection that arrived with a PROXY header, that is the proxy's own address; {@code null}
+     * when there was no header (then {@link #remoteAddress()} is the TCP peer).
+     */
+    InetSocketAddress proxyAddress();
 
     /** Time since the last read or write activity. */
     Duration idleTime();
 
-    /** An {@link InputStream} view sharing this connection's buffer and lock; closing it disconnects. */
+    /** {@return an {@link InputStream} view sharing this connection's buffer and lock; closing it disconnects} */
     InputStream inputStream();
 
-    /** An {@link OutputStream} view sharing this connection's lock; closing it disconnects. */
+    /** {@return an {@link OutputStream} view sharing this connection's lock; closing it disconnects} */
     OutputStream outputStream();
 
     /**
@@ -133,6 +187,8 @@ public interface Connection extends Closeable {
     /**
      * Abortive close: sets SO_LINGER to 0 so the OS sends RST instead of FIN (no TIME_WAIT, {@linkplain
      * dev.socketloom##L11 L11}), then {@link #disconnect()}s. Unsent data is discarded.
+     *
+     * @throws InetException as {@link #disconnect()}
      */
     void abort() throws InetException;
 
@@ -140,6 +196,8 @@ public interface Connection extends Closeable {
      * Starts delivering {@code events} to {@code handler} on a new virtual thread that manages this connection
      * (SocketWrench {@code InetEnableEvents}). CONNECT is delivered first if it is in the mask.
      *
+     * @param handler receives the events
+     * @param events  the events to deliver
      * @throws InetException NOT_CONNECTED if disconnected, INVALID_ARGUMENT if events are already enabled or a
      *                       handler thread already manages this connection
      */
@@ -149,10 +207,13 @@ public interface Connection extends Closeable {
      * Stops event delivery (SocketWrench {@code InetDisableEvents}): interrupts and joins the event thread (unless
      * called from it); when it returns no callback runs or will start ({@linkplain dev.socketloom##L4 L4}). The
      * connection stays open.
+     *
+     * @throws InetException THREAD_NOT_TERMINATED if the event thread outlived the join deadline ({@linkplain
+     *                       dev.socketloom##L6 L6})
      */
     void disableEvents() throws InetException;
 
-    /** Whether events are currently enabled. */
+    /** {@return whether events are currently enabled} */
     boolean eventsEnabled();
 
     /** Whether TLS protects this connection (its handshake completed). */

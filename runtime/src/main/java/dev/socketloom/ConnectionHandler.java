@@ -11,6 +11,11 @@ package dev.socketloom;
  */
 @FunctionalInterface
 public interface ConnectionHandler {
-    /** Serves one client; exceptions are counted in {@link Server#stats()} and end the connection. */
+    /**
+     * Serves one client; exceptions are counted in {@link Server#stats()} and end the connection.
+     *
+     * @param connection the accepted client's connection
+     * @throws Exception anything; it is counted and the connection is disconnected
+     */
     void handle(Connection connection) throws Exception;
 }

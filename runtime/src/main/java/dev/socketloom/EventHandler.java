@@ -15,6 +15,7 @@ public interface EventHandler {
      * @param connection the connection the event belongs to
      * @param event      what happened
      * @param error      the cause for {@link Event#ERROR} (and {@link Event#TIMEOUT}), otherwise {@code null}
+     * @throws Exception anything; it is logged and event delivery goes on
      */
     void onEvent(Connection connection, Event event, InetException error) throws Exception;
 }

@@ -59,6 +59,12 @@ public final class Inet {
      * validated and the connection will always be permitted"); without {@code INET_OPTION_SECURE} it has no effect.
      */
     public static final int INET_OPTION_TRUSTEDSITE = 0x0800;
+    /**
+     * SocketLoom extension for {@link #serverStart}: every client must start with a PROXY protocol header (v1 or v2),
+     * as sent by haproxy's {@code send-proxy} / {@code send-proxy-v2}; the client's handle then reports the original
+     * client ({@link ProxyProtocol#REQUIRED}, {@linkplain dev.socketloom##L14 L14}). Not valid for connects.
+     */
+    public static final int INET_OPTION_PROXY_PROTOCOL = 0x2000;
 
     /** The connection was established (a server's client: accepted). */
     public static final int INET_EVENT_CONNECT = 1;
@@ -86,7 +92,11 @@ public final class Inet {
 
     // ------------------------------------------------------------------ initialization
 
-    /** Opens the process-wide runtime (InetInitialize); calling it again while initialized is harmless. */
+    /**
+     * Opens the process-wide runtime (InetInitialize); calling it again while initialized is harmless.
+     *
+     * @return true
+     */
     public static boolean initialize() {
         LOCK.lock();
         try {
@@ -101,8 +111,9 @@ public final class Inet {
 
     /**
      * Disconnects every server and connection, joins every thread and invalidates every handle (InetUninitialize,
-     * {@linkplain dev.socketloom##L8 L8}). Returns false (last error THREAD_NOT_TERMINATED) if some handler ignored its
-     * interrupt.
+     * {@linkplain dev.socketloom##L8 L8}).
+     *
+     * @return true, or false (last error THREAD_NOT_TERMINATED) if some handler ignored its interrupt
      */
     public static boolean uninitialize() {
         LOCK.lock();
@@ -132,18 +143,26 @@ public final class Inet {
 
     // ------------------------------------------------------------------ errors
 
-    /** The last error of the calling thread, as an {@link InetError#code()}; 0 after a successful call. */
+    /** {@return the last error of the calling thread, as an {@link InetError#code()}; 0 after a successful call} */
     public static int getLastError() {
         return InetCalls.lastError().code();
     }
 
-    /** Sets the calling thread's last error to an {@link InetError#code()} (unknown codes become IO_ERROR). */
+    /**
+     * Sets the calling thread's last error (unknown codes become IO_ERROR).
+     *
+     * @param code an {@link InetError#code()}
+     */
     public static void setLastError(int code) {
         InetError e = InetError.fromCode(code);
         InetCalls.setLastError(e == null ? InetError.IO_ERROR : e);
     }
 
-    /** A readable description of an error code. */
+    /**
+     * {@return a readable description of an error code}
+     *
+     * @param code an {@link InetError#code()}
+     */
     public static String getErrorString(int code) {
         InetError e = InetError.fromCode(code);
         return e == null ? "Unknown error " + code : e.description();
@@ -154,8 +173,11 @@ public final class Inet {
     /**
      * Connects and returns a handle (InetConnect / InetConnectEx), or {@link #INVALID_SOCKET}.
      *
+     * @param host       the host name or address literal
+     * @param port       the port
      * @param timeoutSec connect, read and write timeout in seconds; 0 means none
      * @param options    {@code INET_OPTION_*} bits
+     * @return the new handle, or {@link #INVALID_SOCKET}
      */
     public static int connect(String host, int port, int timeoutSec, int options) {
         return connect(host, port, timeoutSec, options, null);
@@ -183,6 +205,14 @@ public final class Inet {
     /**
      * Starts connecting and returns a handle at once (InetAsyncConnect); {@code proc} then receives
      * {@link #INET_EVENT_CONNECT} or {@link #INET_EVENT_ERROR} and further events of {@code eventMask}.
+     *
+     * @param host       the host name or address literal
+     * @param port       the port
+     * @param timeoutSec connect, read and write timeout in seconds; 0 means none
+     * @param options    {@code INET_OPTION_*} bits
+     * @param eventMask  the events to deliver, as for {@link #enableEvents}
+     * @param proc       receives the events
+     * @return the new handle, or {@link #INVALID_SOCKET}
      */
     public static int asyncConnect(String host, int port, int timeoutSec, int options, int eventMask,
                                    InetEventProc proc) {
@@ -246,9 +276,13 @@ public final class Inet {
      * leaves; the client's handle is invalid once its session ends.
      *
      * @param localHost  address to listen on, or null / "" for every address
+     * @param port       port to listen on (0 for an ephemeral port, see {@link #serverPort})
      * @param backlog    listen backlog (0 for the default)
      * @param maxClients maximum simultaneous clients (0 for unlimited)
      * @param timeoutSec idle timeout of clients in seconds (0 for none)
+     * @param options    {@code INET_OPTION_*} bits for the clients, plus {@link #INET_OPTION_PROXY_PROTOCOL}
+     * @param proc       receives every client's events
+     * @return the server's handle, or {@link #INVALID_SOCKET}
      */
     public static int serverStart(String localHost, int port, int backlog, int maxClients, int timeoutSec,
                                   int options, InetEventProc proc) {
@@ -294,8 +328,11 @@ public final class Inet {
 
     /**
      * Stops a server gracefully ({@linkplain dev.socketloom##L3 L3}): stops accepting, gives running clients up to
-     * {@code graceSec} seconds to finish, then disconnects the rest. The handle is invalid afterwards. Returns the
-     * number of forced clients, or {@link #INET_ERROR}.
+     * {@code graceSec} seconds to finish, then disconnects the rest. The handle is invalid afterwards.
+     *
+     * @param handle the server's handle
+     * @param graceSec how long running clients may take to finish, in seconds
+     * @return the number of forced clients, or {@link #INET_ERROR}
      */
     public static int serverStop(int handle, int graceSec) {
         try {
@@ -315,7 +352,12 @@ public final class Inet {
         }
     }
 
-    /** Suspends accepting (InetServerSuspend); returns 0 or {@link #INET_ERROR}. */
+    /**
+     * Suspends accepting (InetServerSuspend).
+     *
+     * @param handle the server's handle
+     * @return 0 or {@link #INET_ERROR}
+     */
     public static int serverSuspend(int handle) {
         return call(() -> {
             server(handle).suspend();
@@ -323,7 +365,12 @@ public final class Inet {
         }, INET_ERROR);
     }
 
-    /** Resumes accepting (InetServerResume); returns 0 or {@link #INET_ERROR}. */
+    /**
+     * Resumes accepting (InetServerResume).
+     *
+     * @param handle the server's handle
+     * @return 0 or {@link #INET_ERROR}
+     */
     public static int serverResume(int handle) {
         return call(() -> {
             server(handle).resume();
@@ -331,7 +378,15 @@ public final class Inet {
         }, INET_ERROR);
     }
 
-    /** Changes accept limits (InetServerThrottle); returns 0 or {@link #INET_ERROR}. */
+    /**
+     * Changes accept limits (InetServerThrottle); 0 means unlimited.
+     *
+     * @param handle the server's handle
+     * @param maxClients           maximum simultaneous clients
+     * @param maxClientsPerAddress maximum simultaneous clients from one remote address
+     * @param minIntervalMs        minimum time between two accepts, in milliseconds
+     * @return 0 or {@link #INET_ERROR}
+     */
     public static int serverThrottle(int handle, int maxClients, int maxClientsPerAddress, int minIntervalMs) {
         return call(() -> {
             if (minIntervalMs < 0) {
@@ -342,42 +397,80 @@ public final class Inet {
         }, INET_ERROR);
     }
 
-    /** Sends {@code len} bytes to every client (InetServerBroadcast); returns the number of clients reached. */
+    /**
+     * Sends {@code len} bytes to every client (InetServerBroadcast).
+     *
+     * @param handle the server's handle
+     * @param buf    the bytes to send
+     * @param len    how many of them
+     * @return the number of clients reached, or {@link #INET_ERROR}
+     */
     public static int serverBroadcast(int handle, byte[] buf, int len) {
         return call(() -> server(handle).broadcast(Arrays.copyOf(buf, checkLength(buf, len))), INET_ERROR);
     }
 
-    /** The server's local port, or {@link #INET_ERROR}. */
+    /**
+     * {@return the server's local port, or {@link #INET_ERROR}}
+     *
+     * @param handle the server's handle
+     */
     public static int serverPort(int handle) {
         return call(() -> server(handle).port(), INET_ERROR);
     }
 
-    /** The server's number of connected clients, or {@link #INET_ERROR}. */
+    /**
+     * {@return the server's number of connected clients, or {@link #INET_ERROR}}
+     *
+     * @param handle the server's handle
+     */
     public static int serverClientCount(int handle) {
         return call(() -> server(handle).clientCount(), INET_ERROR);
     }
 
     // ------------------------------------------------------------------ I/O
 
-    /** Reads up to {@code len} bytes (InetRead); returns the count, 0 at end of stream, or {@link #INET_ERROR}. */
+    /**
+     * Reads up to {@code len} bytes (InetRead).
+     *
+     * @param handle the connection's handle
+     * @param buf    the buffer to read into
+     * @param len    the maximum number of bytes to read
+     * @return the count, 0 at end of stream, or {@link #INET_ERROR}
+     */
     public static int read(int handle, byte[] buf, int len) {
         return call(() -> Math.max(0, connection(handle).read(buf, 0, checkLength(buf, len))), INET_ERROR);
     }
 
-    /** Copies up to {@code len} received bytes without consuming them (InetPeek); like {@link #read}. */
+    /**
+     * Copies up to {@code len} received bytes without consuming them (InetPeek); like {@link #read}.
+     *
+     * @param handle the connection's handle
+     * @param buf    the buffer to copy into
+     * @param len    the maximum number of bytes to copy
+     * @return the count, 0 at end of stream, or {@link #INET_ERROR}
+     */
     public static int peek(int handle, byte[] buf, int len) {
         return call(() -> Math.max(0, connection(handle).peek(buf, 0, checkLength(buf, len))), INET_ERROR);
     }
 
     /**
-     * Reads one line (InetReadLine). Returns it, or null: at end of stream with last error 0, on failure with the
-     * error set.
+     * Reads one line (InetReadLine).
+     *
+     * @param handle the connection's handle
+     * @return the line, or null: at end of stream with last error 0, on failure with the error set
      */
     public static String readLine(int handle) {
         return call(() -> connection(handle).readLine(), null);
     }
 
-    /** Writes {@code len} bytes (InetWrite); returns {@code len} or {@link #INET_ERROR}. */
+    /**
+     * Writes {@code len} bytes (InetWrite).
+     *
+     * @param handle the connection's handle
+     * @param buf    the bytes to write
+     * @param len    how many of them
+     * @return {@code len} or {@link #INET_ERROR}
+     */
     public static int write(int handle, byte[] buf, int len) {
         return call(() -> {
             connection(handle).write(buf, 0, checkLength(buf, len));
@@ -385,7 +478,13 @@ public final class Inet {
         }, INET_ERROR);
     }
 
-    /** Writes a line plus CRLF (InetWriteLine); returns the bytes written or {@link #INET_ERROR}. */
+    /**
+     * Writes a line plus CRLF (InetWriteLine).
+     *
+     * @param handle the connection's handle
+     * @param line   the line, without terminator
+     * @return the bytes written or {@link #INET_ERROR}
+     */
     public static int writeLine(int handle, String line) {
         return call(() -> {
             if (line == null) {
@@ -396,14 +495,21 @@ public final class Inet {
         }, INET_ERROR);
     }
 
-    /** Whether the handle names an open connection (InetIsConnected). */
+    /**
+     * {@return whether the handle names an open connection (InetIsConnected)}
+     *
+     * @param handle the connection's handle
+     */
     public static boolean isConnected(int handle) {
         return call(() -> connection(handle).isConnected(), false);
     }
 
     /**
-     * Whether a read would not block, waiting up to {@code timeoutMs} (InetIsReadable). True at end of stream, since
-     * a read then returns at once.
+     * {@return whether a read would not block, waiting up to {@code timeoutMs} (InetIsReadable)} True at end of
+     * stream, since a read then returns at once.
+     *
+     * @param handle the connection's handle
+     * @param timeoutMs how long to wait for data, in milliseconds
      */
     public static boolean isReadable(int handle, int timeoutMs) {
         return call(() -> {
@@ -415,14 +521,21 @@ public final class Inet {
     }
 
     /**
-     * Whether the connection accepts writes (InetIsWritable): it is open and not shut down for output. Blocking
-     * sockets cannot report free send-buffer space; a write blocks (bounded by the write timeout) when it is full.
+     * {@return whether the connection accepts writes (InetIsWritable): it is open and not shut down for output}
+     * Blocking sockets cannot report free send-buffer space; a write blocks (bounded by the write timeout) when it is
+     * full.
+     *
+     * @param handle the connection's handle
      */
     public static boolean isWritable(int handle) {
         return call(() -> connection(handle).isConnected(), false);
     }
 
-    /** Bytes readable without blocking, or {@link #INET_ERROR}. */
+    /**
+     * {@return the bytes readable without blocking, or {@link #INET_ERROR}}
+     *
+     * @param handle the connection's handle
+     */
     public static int available(int handle) {
         return call(() -> connection(handle).available(), INET_ERROR);
     }
@@ -431,7 +544,12 @@ public final class Inet {
 
     /**
      * Delivers the events in {@code eventMask} (bit {@code 1 << INET_EVENT_x}) to {@code proc} on a new virtual
-     * thread (InetEnableEvents). Returns 0 or {@link #INET_ERROR}.
+     * thread (InetEnableEvents).
+     *
+     * @param handle the connection's handle
+     * @param eventMask the events to deliver
+     * @param proc      receives the events
+     * @return 0 or {@link #INET_ERROR}
      */
     public static int enableEvents(int handle, int eventMask, InetEventProc proc) {
         return call(() -> {
@@ -444,7 +562,9 @@ public final class Inet {
 
     /**
      * Stops event delivery (InetDisableEvents); when it returns no callback runs ({@linkplain dev.socketloom##L4 L4}).
-     * Returns 0 or error.
+     *
+     * @param handle the connection's handle
+     * @return 0 or {@link #INET_ERROR}
      */
     public static int disableEvents(int handle) {
         return call(() -> {
@@ -456,9 +576,12 @@ public final class Inet {
     /**
      * Terminates a connection or a server (InetDisconnect) and invalidates the handle. For a server handle, every
      * active client is disconnected, the listening socket closed and the server thread ended ({@linkplain
-     * dev.socketloom##L2 L2}). Returns 0, or {@link #INET_ERROR} with INVALID_HANDLE (stale or unknown handle) or
-     * THREAD_NOT_TERMINATED ({@linkplain dev.socketloom##L6 L6}: closed, but a handler ignored its interrupt; the
-     * handle is invalid all the same).
+     * dev.socketloom##L2 L2}).
+     *
+     * @param handle a connection's or a server's handle
+     * @return 0, or {@link #INET_ERROR} with INVALID_HANDLE (stale or unknown handle) or THREAD_NOT_TERMINATED
+     *         ({@linkplain dev.socketloom##L6 L6}: closed, but a handler ignored its interrupt; the handle is invalid
+     *         all the same)
      */
     public static int disconnect(int handle) {
         Object target = InetHandles.get(handle);
@@ -481,7 +604,7 @@ public final class Inet {
         }
     }
 
-    /** Number of live handles (connections and servers); for diagnostics. */
+    /** {@return the number of live handles (connections and servers), for diagnostics} */
     public static int handleCount() {
         return InetHandles.size();
     }

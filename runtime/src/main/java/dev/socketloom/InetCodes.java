@@ -93,7 +93,7 @@ final class InetCodes {
     /** The options of {@link Inet#serverStart}: clients get the option bits and the idle timeout, no read timeout. */
     static ServerOptions serverOptions(String localHost, int port, int backlog, int maxClients, int timeoutSec,
                                        int options, TlsOptions credentials) throws InetException {
-        ConnectOptions co = connectOptions(timeoutSec, options);
+        ConnectOptions co = connectOptions(timeoutSec, options & ~Inet.INET_OPTION_PROXY_PROTOCOL);
         boolean secure = (options & Inet.INET_OPTION_SECURE) != 0;
         if (secure != (credentials != null)) {
             throw new InetException(InetError.INVALID_ARGUMENT, secure
@@ -102,6 +102,9 @@ final class InetCodes {
         }
         ServerOptions.Builder b = ServerOptions.builder().clientOptions(co.toBuilder()
                 .readTimeout(Duration.ZERO).writeTimeout(co.writeTimeout()).build());
+        if ((options & Inet.INET_OPTION_PROXY_PROTOCOL) != 0) {
+            b.proxyProtocol(ProxyProtocol.REQUIRED);
+        }
         if (localHost != null && !localHost.isEmpty()) {
             try {
                 b.bindAddress(InetAddress.getByName(localHost));

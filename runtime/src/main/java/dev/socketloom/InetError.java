@@ -70,7 +70,13 @@ public enum InetError {
      */
     TLS_CONFIGURATION_INVALID(1034, "The TLS configuration is invalid"),
     /** An I/O error that matches no other code. */
-    IO_ERROR(1099, "Input/output error");
+    IO_ERROR(1099, "Input/output error"),
+    /**
+     * A PROXY protocol header ({@link ProxyProtocol}) was missing, malformed, truncated or over the size limit; the
+     * connection was closed before its handler ran ({@linkplain dev.socketloom##L14 L14}). Numbered apart from
+     * 1020.. so that codes added meanwhile by other features never collide.
+     */
+    PROXY_HEADER_INVALID(1040, "The PROXY protocol header is missing or invalid");
 
     private final int code;
     private final String description;
@@ -80,17 +86,21 @@ public enum InetError {
         this.description = description;
     }
 
-    /** The stable numeric code, as returned by {@code Inet.getLastError()}. */
+    /** {@return the stable numeric code, as returned by {@code Inet.getLastError()}} */
     public int code() {
         return code;
     }
 
-    /** A human-readable one-line description, as returned by {@code Inet.getErrorString}. */
+    /** {@return a human-readable one-line description, as returned by {@code Inet.getErrorString}} */
     public String description() {
         return description;
     }
 
-    /** The constant with the given numeric code, or {@code null} if there is none. */
+    /**
+     * {@return the constant with the given numeric code, or {@code null} if there is none}
+     *
+     * @param code a numeric code, as {@link #code()} returns
+     */
     public static InetError fromCode(int code) {
         for (InetError error : values()) {
             if (error.code == code) {

@@ -10,6 +10,8 @@ package dev.socketloom;
 @FunctionalInterface
 public interface InetEventProc {
     /**
+     * Handles one event.
+     *
      * @param handle the connection's handle (for a server: the accepted client's handle)
      * @param event  one of the {@code Inet.INET_EVENT_*} constants
      * @param error  an {@link InetError#code()} for {@code INET_EVENT_ERROR} and {@code INET_EVENT_TIMEOUT}, else 0

@@ -14,20 +14,40 @@ import java.util.Objects;
 public class InetException extends IOException {
     private static final long serialVersionUID = 1L;
 
+    /** The error code. */
     private final InetError error;
+    /** Names of the threads that did not terminate (an unmodifiable list). */
     private final List<String> stragglers;
 
-    /** An exception with the given error and extra detail (may be {@code null}). */
+    /**
+     * An exception with the given error and extra detail.
+     *
+     * @param error  the error code
+     * @param detail what was involved, appended to the message (may be {@code null})
+     */
     public InetException(InetError error, String detail) {
         this(error, detail, null, List.of());
     }
 
-    /** An exception with the given error, detail (may be {@code null}) and cause (may be {@code null}). */
+    /**
+     * An exception with the given error, detail and cause.
+     *
+     * @param error  the error code
+     * @param detail what was involved, appended to the message (may be {@code null})
+     * @param cause  the underlying exception (may be {@code null})
+     */
     public InetException(InetError error, String detail, Throwable cause) {
         this(error, detail, cause, List.of());
     }
 
-    /** An exception naming the threads that did not terminate (normally {@link InetError#THREAD_NOT_TERMINATED}). */
+    /**
+     * An exception naming the threads that did not terminate (normally {@link InetError#THREAD_NOT_TERMINATED}).
+     *
+     * @param error      the error code
+     * @param detail     what was involved, appended to the message (may be {@code null})
+     * @param cause      the underlying exception (may be {@code null})
+     * @param stragglers names of the threads that outlived their join deadline
+     */
     public InetException(InetError error, String detail, Throwable cause, List<String> stragglers) {
         super(message(Objects.requireNonNull(error, "error"), detail, stragglers), cause);
         this.error = error;
@@ -45,14 +65,14 @@ public class InetException extends IOException {
         return sb.toString();
     }
 
-    /** The stable error code. */
+    /** {@return the stable error code} */
     public InetError error() {
         return error;
     }
 
     /**
-     * Names of threads that did not terminate within their deadline; empty unless the error is {@linkplain
-     * dev.socketloom##L6 L6}'s.
+     * {@return the names of threads that did not terminate within their deadline; empty unless the error is
+     * {@linkplain dev.socketloom##L6 L6}'s}
      */
     public List<String> stragglers() {
         return stragglers;

@@ -25,26 +25,29 @@ import java.util.List;
  */
 public interface Server extends AutoCloseable {
 
-    /** The bound local port (the real one when {@link ServerOptions#port()} was 0). */
+    /** {@return the bound local port (the real one when {@link ServerOptions#port()} was 0)} */
     int port();
 
-    /** The bound local address. */
+    /** {@return the bound local address} */
     InetSocketAddress localAddress();
 
-    /** Clients connected right now. */
+    /** Clients connected right now (with the PROXY protocol on, those still sending their header included). */
     int clientCount();
 
-    /** A snapshot of the connected clients (addresses, idle times); they may disconnect at any moment. */
+    /**
+     * A snapshot of the connected clients (addresses, idle times); they may disconnect at any moment. With the PROXY
+     * protocol on, a client is listed once its header has been read, under the original client's address.
+     */
     List<Connection> clients();
 
-    /** Counters since start. */
+    /** {@return the counters since start} */
     ServerStats stats();
 
-    /** Whether the server is accepting (running and not suspended). */
+    /** {@return whether the server is accepting (running and not suspended)} */
     boolean isAccepting();
 
     /**
-     * Whether the server is still running. Turns false during {@code disconnect()} or {@code stop()} once the
+     * {@return whether the server is still running} Turns false during {@code disconnect()} or {@code stop()} once the
      * listening socket is closed and the acceptor has ended, so from then on new connections are refused.
      */
     boolean isRunning();
@@ -53,15 +56,26 @@ public interface Server extends AutoCloseable {
      * Stops dispatching new clients (SocketWrench {@code InetServerSuspend}): connections that arrive while suspended
      * wait in the OS backlog (up to {@link ServerOptions#backlog()}) and are served after {@link #resume()}. Running
      * clients are not affected.
+     *
+     * @throws InetException SERVER_STOPPED after a stop or disconnect
      */
     void suspend() throws InetException;
 
-    /** Resumes accepting after {@link #suspend()}. */
+    /**
+     * Resumes accepting after {@link #suspend()}.
+     *
+     * @throws InetException SERVER_STOPPED after a stop or disconnect
+     */
     void resume() throws InetException;
 
     /**
      * Changes the accept limits at run time (SocketWrench {@code InetServerThrottle}); 0 / zero means unlimited.
      * Connections over a limit are closed right after accept and counted in {@link ServerStats#rejected()}.
+     *
+     * @param maxClients           as {@link ServerOptions#maxClients()}
+     * @param maxClientsPerAddress as {@link ServerOptions#maxClientsPerAddress()}
+     * @param minAcceptInterval    as {@link ServerOptions#minAcceptInterval()}
+     * @throws InetException INVALID_ARGUMENT for a negative limit, SERVER_STOPPED after a stop or disconnect
      */
     void throttle(int maxClients, int maxClientsPerAddress, Duration minAcceptInterval) throws InetException;
 
@@ -70,7 +84,9 @@ public interface Server extends AutoCloseable {
      * waits for the writes up to the clients' write timeout (or, without one, the join deadline). A write still
      * blocked then goes on in the background and is ended by the client's disconnect.
      *
+     * @param data the bytes to send
      * @return the number of clients the whole message was written to before this returned
+     * @throws InetException SERVER_STOPPED after a stop or disconnect
      */
     int broadcast(byte[] data) throws InetException;
 
@@ -79,6 +95,7 @@ public interface Server extends AutoCloseable {
      * from the return of the first step on, so a load balancer sends them elsewhere), lets running handlers finish on
      * their own for up to {@code grace}, then disconnects the rest as {@link #disconnect()} does.
      *
+     * @param grace how long running handlers may take to finish on their own
      * @return how many handlers finished on their own, how many were forced, and the threads that outlived the join
      *         deadline even then (normally none)
      * @throws InetException INVALID_ARGUMENT for a negative grace
@@ -110,7 +127,9 @@ public interface Server extends AutoCloseable {
     /**
      * Waits until the server has terminated (disconnected or stopped, all its threads joined).
      *
+     * @param timeout the longest time to wait
      * @return true if terminated within {@code timeout}
+     * @throws InterruptedException if the calling thread is interrupted while waiting
      */
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 }

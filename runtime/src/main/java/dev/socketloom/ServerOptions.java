@@ -9,7 +9,7 @@ import java.util.Objects;
  *
  * <p>Defaults: wildcard bind address, port 0 (ephemeral), backlog 1024, no client limits, no accept interval, no idle
  * timeout, {@link ConnectOptions#DEFAULTS} for accepted clients, join deadline 5 s, accept back-off 50 ms doubling
- * to 1.6 s, no TLS. Instances are immutable and thread-safe; build them with {@link #builder()}.
+ * to 1.6 s, no PROXY protocol (header timeout 5 s when enabled), no TLS. Instances are immutable and thread-safe; build them with {@link #builder()}.
  */
 public final class ServerOptions {
     private final InetAddress bindAddress;
@@ -24,6 +24,8 @@ public final class ServerOptions {
     private final Duration acceptBackoffMax;
     private final ConnectOptions clientOptions;
     private final TlsOptions tls;
+    private final ProxyProtocol proxyProtocol;
+    private final Duration proxyHeaderTimeout;
 
     private ServerOptions(Builder b) {
         bindAddress = b.bindAddress;
@@ -38,49 +40,52 @@ public final class ServerOptions {
         acceptBackoffMax = b.acceptBackoffMax;
         clientOptions = b.clientOptions;
         tls = b.tls;
+        proxyProtocol = b.proxyProtocol;
+        proxyHeaderTimeout = b.proxyHeaderTimeout;
     }
 
-    /** A builder starting from the defaults. */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
 
-    /** Local address to listen on, or {@code null} for every local address. */
+    /** {@return local address to listen on, or {@code null} for every local address} */
     public InetAddress bindAddress() { return bindAddress; }
 
-    /** Port to listen on; 0 picks a free ephemeral port (see {@link Server#port()}). */
+    /** {@return port to listen on; 0 picks a free ephemeral port (see {@link Server#port()})} */
     public int port() { return port; }
 
-    /** Listen backlog: connections the OS queues before the acceptor takes them (and while suspended). */
+    /** {@return listen backlog: connections the OS queues before the acceptor takes them (and while suspended)} */
     public int backlog() { return backlog; }
 
-    /** Maximum simultaneous clients; 0 means unlimited. Extra connections are closed at accept time. */
+    /** {@return the maximum simultaneous clients; 0 means unlimited} Extra connections are closed at accept time. */
     public int maxClients() { return maxClients; }
 
-    /** Maximum simultaneous clients from one remote address; 0 means unlimited. */
+    /** {@return maximum simultaneous clients from one remote address; 0 means unlimited} */
     public int maxClientsPerAddress() { return maxClientsPerAddress; }
 
-    /** Minimum time between two accepts (accept rate limit); zero means no limit. */
+    /** {@return minimum time between two accepts (accept rate limit); zero means no limit} */
     public Duration minAcceptInterval() { return minAcceptInterval; }
 
-    /** Idle timeout of each client; overrides {@link ConnectOptions#idleTimeout()} when non-zero. */
+    /** {@return idle timeout of each client; overrides {@link ConnectOptions#idleTimeout()} when non-zero} */
     public Duration idleTimeout() { return idleTimeout; }
 
     /**
-     * How long {@link Server#disconnect()} waits for the acceptor and client threads before reporting {@linkplain
-     * dev.socketloom##L6 L6}.
+     * {@return how long {@link Server#disconnect()} waits for the acceptor and client threads before reporting
+     * {@linkplain dev.socketloom##L6 L6}}
      */
     public Duration joinDeadline() { return joinDeadline; }
 
     /**
-     * First back-off after a failed {@code accept()} (for example EMFILE); doubles up to {@link #acceptBackoffMax()}.
+     * {@return first back-off after a failed {@code accept()} (for example EMFILE); doubles up to
+     * {@link #acceptBackoffMax()}}
      */
     public Duration acceptBackoffInitial() { return acceptBackoffInitial; }
 
-    /** Largest back-off between failed accepts. */
+    /** {@return largest back-off between failed accepts} */
     public Duration acceptBackoffMax() { return acceptBackoffMax; }
 
-    /** Options applied to every accepted client (timeouts, TCP options, line limit, join deadline). */
+    /** {@return options applied to every accepted client (timeouts, TCP options, line limit, join deadline)} */
     public ConnectOptions clientOptions() { return clientOptions; }
 
     /**
@@ -90,6 +95,21 @@ public final class ServerOptions {
      * L13}). {@link Server#reloadTls} replaces it at run time.
      */
     public TlsOptions tls() { return tls; }
+
+    /**
+     * Whether accepted connections start with a PROXY protocol header ({@linkplain dev.socketloom##L14 L14}): with
+     * {@link ProxyProtocol#REQUIRED} (the mode to use behind a load balancer) or {@link ProxyProtocol#OPTIONAL} (only
+     * for migrations; see why it is unsafe there) the header is read on the client's own thread before the handler,
+     * {@link Connection#remoteAddress()} is the original client, and {@link #maxClientsPerAddress()} applies to the
+     * original client's address once the header has been read.
+     */
+    public ProxyProtocol proxyProtocol() { return proxyProtocol; }
+
+    /**
+     * How long a client may take to send its complete PROXY header, from the start of its thread; default 5 s. The
+     * specification asks for at least 3 s, so that one lost segment can be retransmitted.
+     */
+    public Duration proxyHeaderTimeout() { return proxyHeaderTimeout; }
 
     /** The options accepted clients actually use: {@link #clientOptions()} with this server's idle timeout applied. */
     public ConnectOptions effectiveClientOptions() {
@@ -102,7 +122,9 @@ public final class ServerOptions {
                 + ", maxClients=" + maxClients + ", maxClientsPerAddress=" + maxClientsPerAddress
                 + ", minAcceptInterval=" + minAcceptInterval + ", idleTimeout=" + idleTimeout
                 + ", joinDeadline=" + joinDeadline + ", clientOptions=" + clientOptions
-                + (tls != null ? ", tls=" + tls : "") + '}';
+                + (tls != null ? ", tls=" + tls : "")
+                + ", proxyProtocol="
+                + proxyProtocol + ", proxyHeaderTimeout=" + proxyHeaderTimeout + '}';
     }
 
     /** Mutable, single-threaded builder of {@link ServerOptions}; every setter validates its argument at once. */
@@ -119,17 +141,34 @@ public final class ServerOptions {
         private Duration acceptBackoffMax = Duration.ofMillis(1600);
         private ConnectOptions clientOptions = ConnectOptions.DEFAULTS;
         private TlsOptions tls;
+        private ProxyProtocol proxyProtocol = ProxyProtocol.OFF;
+        private Duration proxyHeaderTimeout = Duration.ofSeconds(5);
 
         private Builder() {
         }
 
-        /** See {@link ServerOptions#bindAddress()}. */
+        /**
+         * See {@link ServerOptions#bindAddress()}.
+         *
+         * @param address the local address, or {@code null}
+         * @return this builder
+         */
         public Builder bindAddress(InetAddress address) { bindAddress = address; return this; }
 
-        /** See {@link ServerOptions#port()}. */
+        /**
+         * See {@link ServerOptions#port()}.
+         *
+         * @param port 0 to 65535
+         * @return this builder
+         */
         public Builder port(int port) { this.port = Checks.port(port); return this; }
 
-        /** See {@link ServerOptions#backlog()}; must be positive. */
+        /**
+         * See {@link ServerOptions#backlog()}; must be positive.
+         *
+         * @param backlog the listen backlog
+         * @return this builder
+         */
         public Builder backlog(int backlog) {
             if (backlog < 1) {
                 throw new IllegalArgumentException("backlog must be positive, was " + backlog);
@@ -138,22 +177,53 @@ public final class ServerOptions {
             return this;
         }
 
-        /** See {@link ServerOptions#maxClients()}. */
+        /**
+         * See {@link ServerOptions#maxClients()}.
+         *
+         * @param max the limit, or 0
+         * @return this builder
+         */
         public Builder maxClients(int max) { maxClients = Checks.nonNegative(max, "maxClients"); return this; }
 
-        /** See {@link ServerOptions#maxClientsPerAddress()}. */
+        /**
+         * See {@link ServerOptions#maxClientsPerAddress()}.
+         *
+         * @param max the limit, or 0
+         * @return this builder
+         */
         public Builder maxClientsPerAddress(int max) { maxClientsPerAddress = Checks.nonNegative(max, "maxClientsPerAddress"); return this; }
 
-        /** See {@link ServerOptions#minAcceptInterval()}. */
+        /**
+         * See {@link ServerOptions#minAcceptInterval()}.
+         *
+         * @param interval the interval; not negative
+         * @return this builder
+         */
         public Builder minAcceptInterval(Duration interval) { minAcceptInterval = Checks.timeout(interval, "minAcceptInterval"); return this; }
 
-        /** See {@link ServerOptions#idleTimeout()}. */
+        /**
+         * See {@link ServerOptions#idleTimeout()}.
+         *
+         * @param timeout the idle timeout; not negative
+         * @return this builder
+         */
         public Builder idleTimeout(Duration timeout) { idleTimeout = Checks.timeout(timeout, "idleTimeout"); return this; }
 
-        /** See {@link ServerOptions#joinDeadline()}; must be positive. */
+        /**
+         * See {@link ServerOptions#joinDeadline()}; must be positive.
+         *
+         * @param deadline the join deadline
+         * @return this builder
+         */
         public Builder joinDeadline(Duration deadline) { joinDeadline = Checks.positive(deadline, "joinDeadline"); return this; }
 
-        /** See {@link ServerOptions#acceptBackoffInitial()} and {@link ServerOptions#acceptBackoffMax()}. */
+        /**
+         * See {@link ServerOptions#acceptBackoffInitial()} and {@link ServerOptions#acceptBackoffMax()}.
+         *
+         * @param initial the first back-off; positive
+         * @param max     the largest back-off; not smaller than {@code initial}
+         * @return this builder
+         */
         public Builder acceptBackoff(Duration initial, Duration max) {
             Checks.positive(initial, "acceptBackoffInitial");
             Checks.positive(max, "acceptBackoffMax");
@@ -165,7 +235,12 @@ public final class ServerOptions {
             return this;
         }
 
-        /** See {@link ServerOptions#clientOptions()}; its {@code tls} must be unset (use {@link #tls}). */
+        /**
+         * See {@link ServerOptions#clientOptions()}; its {@code tls} must be unset (use {@link #tls}).
+         *
+         * @param options the client options
+         * @return this builder
+         */
         public Builder clientOptions(ConnectOptions options) {
             if (Objects.requireNonNull(options, "clientOptions").tls() != null) {
                 throw new IllegalArgumentException("a server's TLS is ServerOptions.tls, not clientOptions.tls");
@@ -174,7 +249,12 @@ public final class ServerOptions {
             return this;
         }
 
-        /** See {@link ServerOptions#tls()}; the options need key material. {@code null} for plain TCP. */
+        /**
+         * See {@link ServerOptions#tls()}; the options need key material. {@code null} for plain TCP.
+         *
+         * @param options the TLS of every accepted client, or null
+         * @return this builder
+         */
         public Builder tls(TlsOptions options) {
             if (options != null && !options.hasKeyMaterial()) {
                 throw new IllegalArgumentException("a TLS server needs key material (a certificate and its key)");
@@ -182,6 +262,12 @@ public final class ServerOptions {
             tls = options;
             return this;
         }
+
+        /** See {@link ServerOptions#proxyProtocol()}. */
+        public Builder proxyProtocol(ProxyProtocol mode) { proxyProtocol = Objects.requireNonNull(mode, "proxyProtocol"); return this; }
+
+        /** See {@link ServerOptions#proxyHeaderTimeout()}; must be positive (3 s or more in production). */
+        public Builder proxyHeaderTimeout(Duration timeout) { proxyHeaderTimeout = Checks.positive(timeout, "proxyHeaderTimeout"); return this; }
 
         /** The immutable options. */
         public ServerOptions build() {

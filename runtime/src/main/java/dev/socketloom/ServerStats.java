@@ -1,22 +1,32 @@
 package dev.socketloom;
 
 /**
- * A snapshot of a server's counters since it started; cheap to take from any thread.
+ * A snapshot of a server's counters since it started; cheap to take from any thread (the byte counts sum the
+ * connected clients' counters).
  *
- * @param accepted         connections accepted and handed to a handler (on a TLS server: whose handshake completed)
+ * @param accepted         connections accepted and handed to a handler (on a TLS server: whose handshake completed;
+ *                         with the PROXY protocol on: once their header was read)
  * @param rejected         connections closed at accept time because a limit ({@code maxClients},
- *                         {@code maxClientsPerAddress}) was reached or the server was stopping
+ *                         {@code maxClientsPerAddress}) was reached or the server was stopping; with the PROXY
+ *                         protocol on, {@code maxClientsPerAddress} is checked against the original client address
+ *                         once the header was read, and a connection over it is counted here too
  * @param acceptFailures   failed {@code accept()} calls (for example EMFILE) after which the acceptor backed off
  *                         ({@linkplain dev.socketloom##L12 L12})
  * @param handlerFailures  handlers that ended with an exception
- * @param active           clients connected right now (on a TLS server, including those still shaking hands)
+ * @param active           clients connected right now (including those still sending their PROXY header or
+ *                         shaking hands)
+ * @param bytesIn          bytes read from clients, those connected and those gone (a client that leaves while the
+ *                         snapshot is taken may be counted only by the next one)
+ * @param bytesOut         bytes written to clients by writes that completed, counted like {@code bytesIn}
+ * @param proxyHeaderFailures connections closed before their handler because their PROXY protocol header was
+ *                         missing, malformed, truncated, too large or too slow ({@linkplain dev.socketloom##L14 L14})
  * @param tlsHandshakeFailures TLS handshakes that failed or timed out, so that the handler never ran (not counting
  *                         those a disconnect or stop ended); always 0 on a plain server
  */
 public record ServerStats(long accepted, long rejected, long acceptFailures, long handlerFailures, int active,
-                          long tlsHandshakeFailures) {
-    /** Counters of a plain server (no TLS handshakes). */
+                          long bytesIn, long bytesOut, long proxyHeaderFailures, long tlsHandshakeFailures) {
+    /** Counters without byte counts, PROXY and TLS failures (the components before {@code bytesIn}). */
     public ServerStats(long accepted, long rejected, long acceptFailures, long handlerFailures, int active) {
-        this(accepted, rejected, acceptFailures, handlerFailures, active, 0);
+        this(accepted, rejected, acceptFailures, handlerFailures, active, 0, 0, 0, 0);
     }
 }

@@ -17,12 +17,19 @@ import java.util.List;
  */
 public interface SocketRuntime extends AutoCloseable {
 
-    /** Opens a new runtime. */
+    /** {@return a newly opened runtime} */
     static SocketRuntime open() {
         return new RuntimeCore();
     }
 
-    /** Connects with default options (SocketWrench {@code InetConnect}). */
+    /**
+     * Connects with default options (SocketWrench {@code InetConnect}).
+     *
+     * @param host the host name or address literal
+     * @param port the port
+     * @return the connected connection
+     * @throws InetException as {@link #connect(String, int, ConnectOptions)}
+     */
     default Connection connect(String host, int port) throws InetException {
         return connect(host, port, ConnectOptions.DEFAULTS);
     }
@@ -30,15 +37,34 @@ public interface SocketRuntime extends AutoCloseable {
     /**
      * Connects, blocking up to the connect timeout (SocketWrench {@code InetConnectEx}).
      *
+     * <p>A name with several addresses (a fleet's records, IPv4 and IPv6) is connected the Happy Eyeballs way
+     * (RFC 8305): every address is tried, in the resolver's order with the families interleaved, the next attempt
+     * starting when the previous one failed or 250 ms after it started; the first to connect wins and the others are
+     * closed, all within the one connect timeout. Attempts run on virtual threads of this runtime that have ended when
+     * this returns. A local address in the options limits the attempts to its family.
+     *
+     * @param host    the host name or address literal
+     * @param port    the port
+     * @param options timeouts, local bind address and socket options of the connection
+     * @return the connected connection
      * @throws InetException CONNECTION_REFUSED, HOST_NOT_FOUND, TIMEOUT, ADDRESS_IN_USE (local bind),
-     *                       INVALID_ARGUMENT, NOT_INITIALIZED
+     *                       INVALID_ARGUMENT, NOT_INITIALIZED; with several addresses the message names each
+     *                       address tried and how it failed (TIMEOUT if the connect timeout ended the dial, else
+     *                       CONNECTION_REFUSED if any address refused, else the first address's error)
      */
     Connection connect(String host, int port, ConnectOptions options) throws InetException;
 
     /**
      * Starts connecting on the new connection's own virtual thread and returns at once (SocketWrench
      * {@code InetAsyncConnect}). That thread then delivers CONNECT (or ERROR) and further events to {@code handler}.
+     * Every address of the host is tried as {@link #connect(String, int, ConnectOptions)} describes; a disconnect
+     * meanwhile closes every attempt, and {@link Connection#remoteAddress()} is the address that answered.
      *
+     * @param host    the host name or address literal
+     * @param port    the port
+     * @param options timeouts, local bind address and socket options of the connection
+     * @param handler receives the connection's events
+     * @return the connection, not connected yet
      * @throws InetException INVALID_ARGUMENT for a bad port, NOT_INITIALIZED after close
      */
     Connection connectAsync(String host, int port, ConnectOptions options, EventHandler handler) throws InetException;
@@ -46,20 +72,23 @@ public interface SocketRuntime extends AutoCloseable {
     /**
      * Binds a listening socket (SO_REUSEADDR) and starts its acceptor (SocketWrench {@code InetServerStart}).
      *
+     * @param options bind address, port, limits and client options
+     * @param handler the per-client body, run on each client's own virtual thread
+     * @return the running server
      * @throws InetException ADDRESS_IN_USE, ADDRESS_NOT_AVAILABLE, NOT_INITIALIZED
      */
     Server startServer(ServerOptions options, ConnectionHandler handler) throws InetException;
 
-    /** Snapshot of the live connections this runtime owns (client side and accepted). */
+    /** {@return a snapshot of the live connections this runtime owns (client side and accepted)} */
     List<Connection> connections();
 
-    /** Snapshot of the running servers. */
+    /** {@return a snapshot of the running servers} */
     List<Server> servers();
 
-    /** Number of threads this runtime started that have not terminated yet. */
+    /** {@return the number of threads this runtime started that have not terminated yet} */
     int liveThreadCount();
 
-    /** Whether {@link #close()} has been called. */
+    /** {@return whether {@link #close()} has been called} */
     boolean isClosed();
 
     /**

@@ -22,7 +22,9 @@
  *
  * <h2 id="threads">Threads</h2>
  * Handlers, event callbacks and broadcast writers run on virtual threads named after what they serve
- * ({@code socketloom-client-<address>:<port>}, {@code socketloom-events-<address>:<port>}). Each server's acceptor
+ * ({@code socketloom-client-<address>:<port>}, {@code socketloom-events-<address>:<port>}); so do the attempts of a
+ * connect to a name with several addresses ({@code socketloom-connect-<address>:<port>}), which have ended when the
+ * connect returns. Each server's acceptor
  * ({@code socketloom-server-<port>-acceptor}) and the runtime's write/idle-timeout watchdog
  * ({@code socketloom-watchdog}) are daemon platform threads, so that stopping a server and expiring a deadline never
  * wait for the virtual-thread scheduler. While any server runs, one non-daemon platform thread
@@ -93,6 +95,15 @@
  *     bounded time ({@code TlsOptions.closeNotifyTimeout()}, at most half the join deadline): a peer that stopped
  *     reading, with the send buffer full or a writer blocked on it, never makes a disconnect outlast its join
  *     deadline. {@code abort()}, a write or idle timeout, and a failed handshake close without close_notify.</td></tr>
+ *   <tr><th scope="row" id="L14">L14</th><td><b>PROXY protocol.</b> With {@code ServerOptions.proxyProtocol}
+ *     on, the version 1 or 2 header is read on the client's own virtual thread (never the acceptor), before the
+ *     handler and before anything else reads the socket, bounded by {@code proxyHeaderTimeout} and by the
+ *     specification's sizes (version 2: at most 4096 bytes after the fixed 16). {@code remoteAddress()} is then the
+ *     original client and {@code proxyAddress()} the proxy; {@code maxClientsPerAddress} and {@code clients()} use
+ *     the original address. A missing, malformed, truncated, oversized or too slow header (a CRC32C mismatch
+ *     included) closes the connection with a reset before the handler runs, is counted in
+ *     {@code ServerStats.proxyHeaderFailures} and logged at DEBUG with the reason; the thread ends and nothing
+ *     leaks. Bytes that arrived after the header reach the handler unchanged.</td></tr>
  *   </tbody>
  * </table>
  *
@@ -103,5 +114,16 @@
  * carrier busy: if code outside the stopping server (another server's handlers, the application's own virtual
  * threads) saturates the carriers, an interrupted handler may not run before the join deadline; the call then
  * reports it as L6 says rather than waiting longer.
+ *
+ * <h2 id="observability">Observability</h2>
+ * {@link dev.socketloom.Server#stats()} counts what a server did (accepted, rejected, failed accepts, handler
+ * failures, active clients, bytes in and out). The runtime also emits JDK Flight Recorder events, category
+ * {@code SocketLoom}, recorded by any recording with the JDK's default settings and free when nobody records:
+ * {@code dev.socketloom.ConnectionOpened}, {@code dev.socketloom.ConnectionClosed} (who closed it: {@code PEER},
+ * {@code LOCAL}, {@code SERVER_STOP}, {@code TIMEOUT}, {@code ERROR} or {@code RUNTIME_CLOSE}; whether its thread was
+ * interrupted; lifetime; bytes), {@code dev.socketloom.HandlerFailed}, {@code dev.socketloom.AcceptFailed} and
+ * {@code dev.socketloom.ServerStopped} (a duration event over the stop). Each is committed on the thread that reached
+ * the lifecycle point. The module requires {@code jdk.jfr} only statically: without it the runtime works the same,
+ * without events.
  */
 package dev.socketloom;

@@ -207,6 +207,34 @@ class ServerManagementTest {
     }
 
     @Test
+    void statsCountTheBytesOfConnectedAndDepartedClients() throws Exception {
+        try (SocketRuntime rt = SocketRuntime.open();
+             Server server = rt.startServer(loopback().build(), LINE_ECHO)) {
+            Connection a = rt.connect("127.0.0.1", server.port());
+            Connection b = rt.connect("127.0.0.1", server.port());
+            a.writeLine("hello");
+            b.writeLine("hi there");
+            assertEquals("hello", a.readLine());
+            assertEquals("hi there", b.readLine());
+            long both = "hello\r\n".length() + "hi there\r\n".length();
+            assertEquals(both, server.stats().bytesIn(), "read before it was echoed");
+            // a write is counted when it returns, which may be after the peer already has the bytes
+            awaitCondition(() -> server.stats().bytesOut() == both, "both echoes counted");
+
+            a.close();
+            awaitCondition(() -> server.clientCount() == 1, "a to leave");
+            assertEquals(both, server.stats().bytesIn(), "a departed client's bytes still count");
+            assertEquals(both, server.stats().bytesOut());
+
+            b.writeLine("x");
+            assertEquals("x", b.readLine());
+            assertEquals(both + 3, server.stats().bytesIn());
+            awaitCondition(() -> server.stats().bytesOut() == both + 3, "the last echo counted");
+            b.close();
+        }
+    }
+
+    @Test
     void managementCallsOnAStoppedServerFailClearly() throws Exception {
         try (SocketRuntime rt = SocketRuntime.open()) {
             Server server = rt.startServer(loopback().build(), LINE_ECHO);

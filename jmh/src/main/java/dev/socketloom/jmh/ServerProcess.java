@@ -3,6 +3,7 @@ package dev.socketloom.jmh;
 import dev.socketloom.jmh.server.Impl;
 import dev.socketloom.jmh.server.ServerMain;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -34,6 +35,15 @@ public final class ServerProcess implements AutoCloseable {
     private final Thread replyReader;
 
     public ServerProcess() throws IOException {
+        this(List.of(), "");
+    }
+
+    /**
+     * A server JVM with {@code extraJvmArgs} after the usual flags and {@code classPathPrefix} (if not empty) in front
+     * of this JVM's class path, so that its classes win: {@link JfrCostBenchmark} runs a second SocketLoom build that
+     * way.
+     */
+    public ServerProcess(List<String> extraJvmArgs, String classPathPrefix) throws IOException {
         List<String> cmd = new ArrayList<>();
         String cpus = System.getProperty("socketloom.jmh.serverCpus", "");
         if (!cpus.isBlank()) {
@@ -45,7 +55,12 @@ public final class ServerProcess implements AutoCloseable {
                 cmd.add(a);
             }
         }
-        cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ServerMain.class.getName()));
+        cmd.addAll(extraJvmArgs);
+        String classPath = System.getProperty("java.class.path");
+        if (!classPathPrefix.isEmpty()) {
+            classPath = classPathPrefix + File.pathSeparator + classPath;
+        }
+        cmd.addAll(List.of("-cp", classPath, ServerMain.class.getName()));
         process = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
         commands = new PrintStream(process.getOutputStream(), true, StandardCharsets.UTF_8);
         BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));

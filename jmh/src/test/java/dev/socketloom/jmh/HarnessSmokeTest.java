@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.results.RunResult;
@@ -25,6 +26,15 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * implementation produced a real, positive measurement is.
  */
 class HarnessSmokeTest {
+
+    /**
+     * JMH takes a machine-wide lock so that two measuring runs do not disturb each other. This test measures nothing
+     * (forks 0, 300 ms); a real benchmark running on the same machine must not fail it.
+     */
+    @BeforeAll
+    static void measuresNothingSoNeedsNoMachineLock() {
+        System.setProperty("jmh.ignoreLock", "true");
+    }
 
     @Test
     void oneShortIterationMeasuresEveryImplementationAndTheReportCharts(@TempDir Path dir) throws Exception {

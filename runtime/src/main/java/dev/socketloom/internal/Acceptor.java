@@ -1,5 +1,6 @@
 package dev.socketloom.internal;
 
+import dev.socketloom.ProxyProtocol;
 import dev.socketloom.ServerOptions;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -137,6 +138,16 @@ final class Acceptor {
         Sockets.reset(s);
     }
 
+    /** Counts a client refused after accept, by a limit checked on its own thread (PROXY protocol). */
+    void countRejection() {
+        rejected.increment();
+    }
+
+    /** The current per-address limit (0 = none), also for checks made after accept. */
+    int maxClientsPerAddress() {
+        return maxClientsPerAddress;
+    }
+
     /**
      * Accepts until closed. Nothing that goes wrong in one round ends the loop (L12): a failed accept (EMFILE,
      * ENFILE, ENOBUFS, ...) or any other error is counted and followed by a bounded exponential back-off.
@@ -185,12 +196,15 @@ final class Acceptor {
         if (max > 0 && clients.size() >= max) {
             return true;
         }
-        int perMax = maxClientsPerAddress;
+        // behind a PROXY protocol proxy the TCP peer is the proxy: the limit applies to the original client, which
+        // only the header names, so it is checked on the client's thread once the header is read (ClientSetup)
+        int perMax = options.proxyProtocol() == ProxyProtocol.OFF ? maxClientsPerAddress : 0;
         return perMax > 0 && address != null && clients.countFrom(address) >= perMax;
     }
 
     private void logFailure(Throwable e, long backoffNanos) {
         try {
+            LifecycleEvents.acceptFailed(listener.getLocalPort(), e, backoffNanos, failures.sum());
             LOG.log(System.Logger.Level.WARNING, "accept on port {0} failed ({1}); retrying in {2} ms",
                     listener.getLocalPort(), e.toString(), TimeUnit.NANOSECONDS.toMillis(backoffNanos));
         } catch (Throwable loggingFailed) {

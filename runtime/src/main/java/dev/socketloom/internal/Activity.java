@@ -10,6 +10,11 @@ import dev.socketloom.ConnectOptions;
  * increments never race with themselves), and the clock is read only when someone asks how idle the connection is
  * (the watchdog, the event pump, {@code idleTime()}). That keeps {@code System.nanoTime()} - a system call on some
  * VMs - off the read and write paths. Writes are timed only when a write timeout is set.
+ *
+ * <p>The bytes each read and completed write moved are counted too, for {@code ServerStats} and the
+ * {@code ConnectionClosed} event, in plain fields: each is written under its lock just before the volatile operation
+ * count of the same read or write, which publishes it, and read after that count. So counting bytes adds a plain
+ * addition to the paths, no fence.
  */
 final class Activity {
     private final boolean timedWrites;
@@ -19,7 +24,11 @@ final class Activity {
     private volatile long readOps;
     private volatile long writeOps;
     private long seenOps; // racy by design: a lost update only makes the next reader re-read the clock
+    private long bytesIn; // published by readOps
+    private long bytesOut; // published by writeOps
     private volatile long lastActivityNanos = System.nanoTime();
+    /** nanoTime when the connection opened ({@link #touch()}), 0 until then; written under the state lock. */
+    private volatile long openedNanos;
     /** nanoTime when the current write started, 0 while no write is in progress. */
     private volatile long writeStartedNanos;
 
@@ -34,8 +43,9 @@ final class Activity {
         return writeTimeoutNanos > 0 || idleTimeoutNanos > 0;
     }
 
-    /** A read returned bytes; called under the read lock. */
-    void read() {
+    /** A read returned {@code bytes} (at least one); called under the read lock. */
+    void read(int bytes) {
+        bytesIn += bytes;
         readOps++;
     }
 
@@ -44,6 +54,11 @@ final class Activity {
         if (timedWrites) {
             writeStartedNanos = System.nanoTime();
         }
+    }
+
+    /** The write started by {@link #writeStarting()} handed all its {@code bytes} to the socket; it ends next. */
+    void wrote(int bytes) {
+        bytesOut += bytes; // published by the increment of writeEnded(true)
     }
 
     /** The write started by {@link #writeStarting()} ended; {@code completed} when all its bytes were written. */
@@ -56,9 +71,26 @@ final class Activity {
         }
     }
 
-    /** Resets the idle clock (the connection just opened). */
+    /** Resets the idle clock and records the opening time (the connection just opened). */
     void touch() {
-        lastActivityNanos = System.nanoTime();
+        long now = System.nanoTime();
+        lastActivityNanos = now;
+        openedNanos = now == 0 ? 1 : now; // 0 means "never opened"
+    }
+
+    /** nanoTime when the connection opened, or 0 if it never did. */
+    long openedNanos() {
+        return openedNanos;
+    }
+
+    /** Bytes read from the socket so far. */
+    long bytesIn() {
+        return readOps == 0 ? 0 : bytesIn; // the volatile count first: it publishes the bytes
+    }
+
+    /** Bytes written to the socket so far, by writes that completed. */
+    long bytesOut() {
+        return writeOps == 0 ? 0 : bytesOut;
     }
 
     /** Whether a write has been blocked for longer than the write timeout, as of {@code now}. */

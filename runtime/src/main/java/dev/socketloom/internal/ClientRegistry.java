@@ -5,28 +5,72 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The connected clients of one server, counted per remote address for {@code maxClientsPerAddress}, with a wait for
- * "no client left" that a graceful stop uses. Lookups and updates are lock-free; the lock only serves that wait, and
- * a removal takes it only while somebody waits.
+ * "no client left" that a graceful stop uses, and the bytes its clients moved. Lookups and updates are lock-free; the
+ * lock only serves that wait, and a removal takes it only while somebody waits.
+ *
+ * <p>A client is counted under the address it was admitted with, remembered per client, so that a removal always
+ * undoes exactly that count. Without the PROXY protocol that is the TCP peer, counted when the client is added on
+ * the acceptor thread; with it, the original client named by the header, counted by {@link #admit} on the client's
+ * own thread once the header has been read (until then the client is registered, so stops close it, but counted
+ * under no address, so that the proxy's own address never fills up with connections that have not said who they
+ * are). Counts only change inside the map's atomic {@code compute}, so a count can never be lost to a concurrent
+ * removal of the last client of an address.
  */
 final class ClientRegistry {
     private final Map<Long, SocketConnection> clients = new ConcurrentHashMap<>();
-    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+    private final Map<Long, InetAddress> countedAs = new ConcurrentHashMap<>();
+    private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition removed = lock.newCondition();
     private volatile int waiters;
+    /** Bytes of the clients removed so far; the connected ones are summed when asked. */
+    private final LongAdder removedBytesIn = new LongAdder();
+    private final LongAdder removedBytesOut = new LongAdder();
 
-    void add(SocketConnection c) {
+    /** Registers {@code c}; counts it under its remote address now if {@code countNow} (the acceptor checked it). */
+    void add(SocketConnection c, boolean countNow) {
         clients.put(c.id(), c);
-        InetAddress a = c.remoteAddress().getAddress();
-        if (a != null) {
-            perAddress.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
+        if (countNow) {
+            admit(c, c.remoteAddress().getAddress(), 0);
         }
+    }
+
+    /**
+     * Counts registered client {@code c} under {@code address} unless {@code max} (0 = unlimited) clients from there
+     * are connected already; returns whether it was admitted. A client removed meanwhile is not left counted.
+     */
+    boolean admit(SocketConnection c, InetAddress address, int max) {
+        if (address == null) {
+            return true;
+        }
+        boolean[] admitted = {false};
+        perAddress.compute(address, (a, n) -> {
+            int have = n == null ? 0 : n;
+            if (max > 0 && have >= max) {
+                return n;
+            }
+            admitted[0] = true;
+            return have + 1;
+        });
+        if (!admitted[0]) {
+            return false;
+        }
+        countedAs.put(c.id(), address);
+        // removed while we counted: whichever of us takes the countedAs entry undoes the count, exactly once
+        if (!clients.containsKey(c.id()) && countedAs.remove(c.id(), address)) {
+            uncount(address);
+        }
+        return true;
+    }
+
+    private void uncount(InetAddress address) {
+        perAddress.computeIfPresent(address, (a, n) -> n <= 1 ? null : n - 1);
     }
 
     /** Removes {@code c}; returns whether it was registered (false for a second removal). */
@@ -34,9 +78,11 @@ final class ClientRegistry {
         if (clients.remove(c.id()) == null) {
             return false;
         }
-        InetAddress a = c.remoteAddress().getAddress();
+        removedBytesIn.add(c.activity().bytesIn());
+        removedBytesOut.add(c.activity().bytesOut());
+        InetAddress a = countedAs.remove(c.id());
         if (a != null) {
-            perAddress.computeIfPresent(a, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+            uncount(a);
         }
         if (waiters > 0) {
             lock.lock();
@@ -59,8 +105,28 @@ final class ClientRegistry {
 
     /** Clients connected from {@code address} right now. */
     int countFrom(InetAddress address) {
-        AtomicInteger n = perAddress.get(address);
-        return n == null ? 0 : n.get();
+        return perAddress.getOrDefault(address, 0);
+    }
+
+    /**
+     * Bytes read from all clients, those gone and those connected. Gone ones are read first: a client leaving
+     * meanwhile may be missed by this call (never counted twice), and is counted by the next.
+     */
+    long bytesIn() {
+        long sum = removedBytesIn.sum();
+        for (SocketConnection c : clients.values()) {
+            sum += c.activity().bytesIn();
+        }
+        return sum;
+    }
+
+    /** Bytes written to all clients, counted as {@link #bytesIn()} counts. */
+    long bytesOut() {
+        long sum = removedBytesOut.sum();
+        for (SocketConnection c : clients.values()) {
+            sum += c.activity().bytesOut();
+        }
+        return sum;
     }
 
     List<SocketConnection> snapshot() {

@@ -36,9 +36,12 @@ final class ConnectionIo {
         this.options = options;
     }
 
-    /** Takes the streams of the connected socket; called once, under the connection's state lock. */
-    void open(Socket s, Object peer) throws IOException {
-        reader = new ReadBuffer(s.getInputStream(), activity, options.maxLineLength(), peer);
+    /**
+     * Takes the streams of the connected socket; called once, under the connection's state lock. {@code preread}
+     * holds bytes already taken from the socket (after a PROXY header) that reads must return first.
+     */
+    void open(Socket s, Object peer, byte[] preread) throws IOException {
+        reader = new ReadBuffer(s.getInputStream(), activity, options.maxLineLength(), peer, preread);
         out = s.getOutputStream();
         socket = s;
     }
@@ -48,7 +51,7 @@ final class ConnectionIo {
      * locks ({@link #beginUpgrade}) and has drained the old buffer.
      */
     void reopen(Socket s) throws IOException {
-        open(s, reader.peer());
+        open(s, reader.peer(), new byte[0]);
     }
 
     /**
@@ -170,6 +173,7 @@ final class ConnectionIo {
             activity.writeStarting();
             try {
                 out.write(b, off, len);
+                activity.wrote(len);
                 completed = true;
             } finally {
                 activity.writeEnded(completed);

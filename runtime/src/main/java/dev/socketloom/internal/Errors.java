@@ -50,6 +50,11 @@ public final class Errors {
         if (isResourceExhaustion(e)) {
             return InetError.RESOURCE_EXHAUSTED;
         }
+        if (msg.contains("timed out")) {
+            // ETIMEDOUT on an established connection: keepalive probes or retransmissions went unanswered (a peer
+            // gone without FIN or RST); "Connection timed out" from a read or write
+            return InetError.TIMEOUT;
+        }
         if (msg.contains("reset") || msg.contains("broken pipe") || msg.contains("connection abort")) {
             return InetError.CONNECTION_RESET;
         }

@@ -6,7 +6,6 @@ import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.Socket;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.concurrent.locks.ReentrantLock;
@@ -90,7 +89,7 @@ final class EventPump implements Runnable {
         try {
             if (connectHost != null) {
                 try {
-                    connect(RuntimeCore.resolve(connectHost, connectPort));
+                    connect();
                 } catch (IOException e) {
                     fire(Event.ERROR, Errors.wrap(e, "connect to " + connectHost + ":" + connectPort));
                     conn.closeOnce(null);
@@ -121,8 +120,9 @@ final class EventPump implements Runnable {
                 ds = conn.io().awaitData(SLICE_MILLIS, reported);
             } catch (IOException e) {
                 if (!stopped()) {
-                    fire(Event.ERROR, Errors.wrap(e, "events of " + conn.remoteAddress()));
-                    conn.closeOnce(null);
+                    InetException error = Errors.wrap(e, "events of " + conn.remoteAddress());
+                    fire(Event.ERROR, error);
+                    conn.closeOnce(null, CloseCause.ofFailure(error));
                 }
                 return;
             }
@@ -159,16 +159,34 @@ final class EventPump implements Runnable {
         }
     }
 
-    /** Connects an async connection on this (its event) thread. */
-    private void connect(InetSocketAddress target) throws IOException {
+    /**
+     * Connects an async connection on this (its event) thread, to every address the host resolves to if need be
+     * ({@link Dial}); a disconnect meanwhile closes the dial's sockets.
+     */
+    private void connect() throws IOException {
+        Dial dial = new Dial(connectHost, connectPort, Dial.resolve(connectHost, connectPort,
+                conn.options().localAddress()), conn.options(), conn.runtimeThreads());
+        if (!conn.attachPending(dial)) {
+            throw new InetException(InetError.OPERATION_CANCELED, "connect to " + connectHost + ":" + connectPort
+                    + " canceled by disconnect");
+        }
+        Dial.Connected connected;
+        try {
+            connected = dial.connect();
+        } catch (InetException e) {
+            if (conn.isClosedState()) {
+                throw new InetException(InetError.OPERATION_CANCELED, "connect to " + connectHost + ":" + connectPort
+                        + " canceled", e);
+            }
+            throw e;
+        }
+        InetSocketAddress target = connected.target();
         conn.resolved(target);
-        Socket s = new Socket();
-        if (!conn.attach(s)) {
+        if (!conn.attach(connected.socket())) {
             throw new InetException(InetError.OPERATION_CANCELED, "connect to " + target + " canceled by disconnect");
         }
         boolean secure = conn.options().tls() != null;
         try {
-            Sockets.connect(s, target, conn.options());
             if (!secure && !conn.markOpen()) {
                 throw new InetException(InetError.OPERATION_CANCELED, "connect to " + target
                         + " canceled by disconnect");
@@ -196,6 +214,7 @@ final class EventPump implements Runnable {
         try {
             handler.onEvent(conn, Event.CANCEL, null);
         } catch (Throwable t) {
+            LifecycleEvents.handlerFailed(conn, Event.CANCEL, t);
             LOG.log(System.Logger.Level.WARNING, "event handler of " + conn.remoteAddress() + " failed on CANCEL", t);
         }
     }
@@ -218,6 +237,7 @@ final class EventPump implements Runnable {
             handler.onEvent(conn, event, error);
         } catch (Throwable t) {
             if (!stopped()) {
+                LifecycleEvents.handlerFailed(conn, event, t);
                 LOG.log(System.Logger.Level.WARNING, "event handler of " + conn.remoteAddress() + " failed on "
                         + event, t);
             }

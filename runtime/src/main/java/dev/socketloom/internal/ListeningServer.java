@@ -45,19 +45,17 @@ final class ListeningServer implements Server {
     private final ClientRegistry clients = new ClientRegistry();
     private final ClientThreads threads;
     private final Acceptor acceptor;
+    private final StopRecorder stopRecorder;
+    private final ClientSetup setup;
 
     private final ReentrantLock lock = new ReentrantLock();
     private boolean keeperHeld; // guarded by lock
     private Thread releasedKeeper; // guarded by lock: the keeper to join, when this server was the last one
     /** Set once the listener is closed and the acceptor joined: new connections are refused from then on. */
     private volatile boolean listenerReleased;
-    /** Set by stop(grace) while handlers may still finish on their own; each that does is counted as graceful. */
-    private volatile boolean graceful;
-    private final AtomicInteger gracefulCount = new AtomicInteger();
 
     private final LongAdder accepted = new LongAdder();
     private final LongAdder handlerFailures = new LongAdder();
-    private final LongAdder tlsFailures = new LongAdder();
     /** The TLS of new handshakes ({@link #reloadTls}); null for a plain server, which never becomes a TLS one. */
     private volatile TlsOptions tls;
 
@@ -72,6 +70,8 @@ final class ListeningServer implements Server {
         this.localAddress = (InetSocketAddress) listener.getLocalSocketAddress();
         this.threads = new ClientThreads(runtime.threads());
         this.acceptor = new Acceptor(listener, options, clients, this::dispatch);
+        this.stopRecorder = new StopRecorder(port);
+        this.setup = new ClientSetup(options, clients, acceptor, () -> tls);
     }
 
     /** Binds the listening socket with SO_REUSEADDR (L11: a restarted server need not wait for TIME_WAIT). */
@@ -111,49 +111,56 @@ final class ListeningServer implements Server {
 
     // ------------------------------------------------------------------ serving one client
 
-    /** Runs on the acceptor thread for every admitted socket: registers the client and starts its thread. */
+    /**
+     * Runs on the acceptor thread for every admitted socket: registers the client and starts its thread. A client
+     * with a preface to read (PROXY header) stays unopened until its own thread has read it ({@link ClientSetup}).
+     */
     private void dispatch(Socket s) {
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
         SocketConnection c = new SocketConnection(RuntimeCore.nextId(), runtime, this, clientOptions, remote,
                 RuntimeCore.clientThreadName(remote));
+        boolean preface = setup.opensOnClientThread();
         try {
             Sockets.configure(s, clientOptions);
             c.attach(s);
-            if (tls == null) {
-                c.markOpen(); // a TLS client opens after its handshake, on its own thread (serve)
+            if (!preface) {
+                c.markOpen(); // otherwise it opens on its own thread, after its PROXY header or handshake (serve)
             }
         } catch (IOException e) {
             acceptor.reject(s);
             return;
         }
-        clients.add(c);
+        clients.add(c, !setup.readsProxyHeader());
         try {
             runtime.register(c);
         } catch (InetException closed) {
             return; // the runtime is closing; register() already closed the connection
         }
         if (c.startManager(c.threadName(), () -> serve(c), threads)) {
-            if (tls == null) {
+            if (!preface) {
                 accepted.increment();
             }
         } else {
-            c.closeOnce(null); // stopping: the client is closed instead of served
+            c.closeOnce(null, CloseCause.SERVER_STOP); // stopping: the client is closed instead of served
         }
     }
 
-    /** The body of a client's thread. */
+    /** The body of a client's thread: its setup (PROXY header, later TLS), then the handler. */
     private void serve(SocketConnection c) {
+        CloseCause cause = null; // a handler that returns: PEER after end of stream, else LOCAL
         try {
-            if (tls != null && !handshake(c)) {
-                return;
-            }
-            if (c.isOpenState()) {
+            if (setup.run(c)) {
+                if (setup.opensOnClientThread()) {
+                    accepted.increment();
+                }
                 handler.handle(c);
             }
         } catch (Throwable t) {
             // once we closed the connection (disconnect, stop, expiry) whatever the handler throws is our doing
             if (!c.isClosedState()) {
                 handlerFailures.increment();
+                cause = CloseCause.ofFailure(t);
+                LifecycleEvents.handlerFailed(c, null, t);
                 if (t instanceof InetException ie && ie.error() == InetError.CONNECTION_RESET) {
                     // a peer that resets is routine for a server (every abortive client close): a WARNING with a
                     // stack trace per client cost more than the whole connection
@@ -164,38 +171,13 @@ final class ListeningServer implements Server {
                 }
             }
         } finally {
-            c.closeOnce(null);
-        }
-    }
-
-    /**
-     * The server side of implicit TLS, on the client's own virtual thread (never the acceptor, so a stalled handshake
-     * delays nobody else), bounded by the handshake timeout. False if it failed: the connection is closed, and the
-     * failure counted unless a disconnect or stop ended it.
-     */
-    private boolean handshake(SocketConnection c) {
-        try {
-            c.secure(tls, null);
-            accepted.increment();
-            return true;
-        } catch (InetException e) {
-            if (e.error() != InetError.NOT_CONNECTED) {
-                tlsFailures.increment();
-                LOG.log(System.Logger.Level.DEBUG, "TLS handshake with {0} failed: {1}", c.remoteAddress(),
-                        e.getMessage());
-            }
-            return false;
+            c.closeOnce(null, cause);
         }
     }
 
     /** Called by a client connection when it closes. */
     void unregister(SocketConnection c) {
-        // read before the removal: removing the last client wakes stop(), which ends the grace period at once; read
-        // after, a handler that finished in time could be counted neither graceful nor forced
-        boolean inGrace = graceful;
-        if (clients.remove(c) && inGrace) {
-            gracefulCount.incrementAndGet(); // stop() joins this thread before it reads the count
-        }
+        clients.remove(c);
     }
 
     // ------------------------------------------------------------------ stopping
@@ -226,11 +208,14 @@ final class ListeningServer implements Server {
      * Phase one of every stop, also used by the runtime's close: stops accepting, closes and interrupts every
      * client, and returns every thread of this server that must be joined. Blocks on nothing.
      */
-    List<Thread> closeAll() {
+    List<Thread> closeAll(CloseCause cause) {
+        if (cause == CloseCause.RUNTIME_CLOSE) {
+            stopRecorder.runtimeClosing(clients.size());
+        }
         List<Thread> toJoin = stopAccepting();
         long closeNotifyBy = System.nanoTime() + options.joinDeadline().toNanos() / 2; // shared by all TLS clients
         for (SocketConnection c : clients.snapshot()) {
-            c.closeOnce(null, closeNotifyBy);
+            c.closeOnce(null, cause, closeNotifyBy);
         }
         toJoin.addAll(threads.alive());
         return toJoin;
@@ -239,14 +224,18 @@ final class ListeningServer implements Server {
     /** Phase two, after the joins: the port is free (the acceptor has left accept()); leave the runtime. */
     void terminated() {
         listenerReleased = true;
+        stopRecorder.runtimeClosed(threads, acceptor.thread());
         threads.terminated();
         runtime.unregister(this);
     }
 
     @Override
     public void disconnect() throws InetException {
-        List<String> stragglers = runtime.joins().join(closeAll(), options.joinDeadline());
+        Object stop = stopRecorder.stopping();
+        int forced = clients.size();
+        List<String> stragglers = runtime.joins().join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline());
         terminated();
+        stopRecorder.stopped(stop, StopKind.DISCONNECT, Duration.ZERO, 0, forced, stragglers);
         if (!stragglers.isEmpty()) {
             throw new InetException(InetError.THREAD_NOT_TERMINATED, "server on port " + port
                     + " is closed, but some of its threads outlived the join deadline of " + options.joinDeadline(),
@@ -265,18 +254,23 @@ final class ListeningServer implements Server {
         if (grace.isNegative()) {
             throw new InetException(InetError.INVALID_ARGUMENT, "grace must not be negative, was " + grace);
         }
-        graceful = !acceptor.isClosed(); // only a stop of a running server counts graceful finishes
-        gracefulCount.set(0);
+        Object stop = stopRecorder.stopping();
+        boolean running = !acceptor.isClosed(); // only a stop of a running server counts graceful finishes
         // The listener goes first, and the acceptor (a platform thread, never starved) is joined at once, so that
         // new connections are refused during the whole grace period: a load balancer sends them elsewhere.
         List<String> stragglers = new ArrayList<>(runtime.joins().join(stopAccepting(), options.joinDeadline()));
         listenerReleased = true;
+        // with the acceptor gone no client is added any more: whoever leaves between the two counts finished on
+        // its own. Counting the difference (rather than each removal against a flag the end of the grace period
+        // clears) cannot lose a client that leaves just as the wait ends: it is in exactly one of the two counts.
+        int before = running ? clients.size() : 0;
         clients.awaitEmpty(grace);
-        graceful = false;
         int forced = clients.size();
-        stragglers.addAll(runtime.joins().join(closeAll(), options.joinDeadline()));
+        stragglers.addAll(runtime.joins().join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline()));
         terminated();
-        return new StopResult(gracefulCount.get(), forced, stragglers);
+        StopResult result = new StopResult(Math.max(0, before - forced), forced, stragglers);
+        stopRecorder.stopped(stop, StopKind.STOP, grace, result.graceful(), forced, stragglers);
+        return result;
     }
 
     @Override
@@ -381,15 +375,16 @@ final class ListeningServer implements Server {
         return clients.size();
     }
 
+    /** The open clients: with a PROXY header to read, a client is listed once its original address is known. */
     @Override
     public List<Connection> clients() {
-        return List.copyOf(clients.snapshot());
+        return clients.snapshot().stream().filter(SocketConnection::isOpenState).map(Connection.class::cast).toList();
     }
 
     @Override
     public ServerStats stats() {
         return new ServerStats(accepted.sum(), acceptor.rejected(), acceptor.failures(), handlerFailures.sum(),
-                clients.size(), tlsFailures.sum());
+                clients.size(), clients.bytesIn(), clients.bytesOut(), setup.proxyFailures(), setup.tlsFailures());
     }
 
     @Override

@@ -43,6 +43,18 @@ final class ReadBuffer {
         this.peer = peer;
     }
 
+    /**
+     * A buffer that first returns {@code preread}: bytes a reader of the connection's preface (the PROXY header
+     * reader) received past its end, which belong to the application and are read before the socket's own.
+     */
+    ReadBuffer(InputStream in, Activity activity, int maxLineLength, Object peer, byte[] preread) {
+        this(in, activity, maxLineLength, peer);
+        if (preread.length > 0) {
+            buf = Arrays.copyOf(preread, Math.max(INITIAL_BUFFER, preread.length));
+            lim = preread.length;
+        }
+    }
+
     /** Whether the peer's end of stream has been read. Safe to call without the read lock. */
     boolean eof() {
         return eof;
@@ -146,7 +158,7 @@ final class ReadBuffer {
             return -1;
         }
         lim += n;
-        activity.read();
+        activity.read(n);
         growBuffer = n == space && b.length < STREAMING_BUFFER;
         return n;
     }
@@ -173,7 +185,7 @@ final class ReadBuffer {
                 if (n < 0) {
                     eof = true;
                 } else {
-                    activity.read();
+                    activity.read(n);
                     consumed += n;
                 }
                 return n;

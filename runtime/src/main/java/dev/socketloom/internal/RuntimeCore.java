@@ -11,10 +11,8 @@ import dev.socketloom.Server;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.SocketRuntime;
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
@@ -37,7 +35,7 @@ public final class RuntimeCore implements SocketRuntime {
 
     private final Map<Long, SocketConnection> connections = new ConcurrentHashMap<>();
     private final Set<ListeningServer> servers = ConcurrentHashMap.newKeySet();
-    private final Set<Socket> pendingConnects = ConcurrentHashMap.newKeySet();
+    private final Set<Dial> pendingConnects = ConcurrentHashMap.newKeySet();
     private final Threads threads = new Threads();
     private final JoinPolicy joins;
     private final Watchdog watchdog = new Watchdog(threads);
@@ -100,7 +98,7 @@ public final class RuntimeCore implements SocketRuntime {
             watchdog.watch(c);
         }
         if (closed) {
-            c.closeOnce(null);
+            c.closeOnce(null, CloseCause.RUNTIME_CLOSE);
             throw new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while connecting");
         }
     }
@@ -139,45 +137,35 @@ public final class RuntimeCore implements SocketRuntime {
         }
     }
 
-    static InetSocketAddress resolve(String host, int port) throws InetException {
-        if (host == null || host.isBlank()) {
-            throw new InetException(InetError.INVALID_ARGUMENT, "host must not be empty");
-        }
-        checkPort(port);
-        try {
-            return new InetSocketAddress(InetAddress.getByName(host), port);
-        } catch (UnknownHostException e) {
-            throw new InetException(InetError.HOST_NOT_FOUND, host, e);
-        }
-    }
-
     static String clientThreadName(InetSocketAddress a) {
         String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
         return "socketloom-client-" + host + ":" + a.getPort();
     }
 
+    /** Connects on the caller's thread, to every address {@code host} resolves to if need be ({@link Dial}). */
     @Override
     public Connection connect(String host, int port, ConnectOptions options) throws InetException {
         Objects.requireNonNull(options, "options");
         ensureOpen();
-        InetSocketAddress target = resolve(host, port);
-        Socket s = new Socket();
-        pendingConnects.add(s);
+        Dial dial = new Dial(host, port, Dial.resolve(host, port, options.localAddress()), options, threads);
+        pendingConnects.add(dial);
+        Dial.Connected connected;
         try {
             if (closed) {
                 throw new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime has been closed");
             }
-            Sockets.connect(s, target, options);
-        } catch (IOException e) {
-            Sockets.closeQuietly(s);
+            connected = dial.connect();
+        } catch (InetException e) {
             if (closed) {
                 throw new InetException(InetError.NOT_INITIALIZED, "the SocketRuntime was closed while connecting to "
-                        + target, e);
+                        + host + ":" + port, e);
             }
-            throw Errors.wrap(e, "connect to " + target);
+            throw e;
         } finally {
-            pendingConnects.remove(s);
+            pendingConnects.remove(dial);
         }
+        Socket s = connected.socket();
+        InetSocketAddress target = connected.target();
         SocketConnection c = new SocketConnection(nextId(), this, null, options, target, clientThreadName(target));
         c.attach(s);
         if (options.tls() != null) {
@@ -247,14 +235,14 @@ public final class RuntimeCore implements SocketRuntime {
             List<Thread> toJoin = new ArrayList<>();
             Duration deadline = Duration.ZERO;
             for (ListeningServer s : List.copyOf(servers)) {
-                toJoin.addAll(s.closeAll());
+                toJoin.addAll(s.closeAll(CloseCause.RUNTIME_CLOSE));
                 deadline = max(deadline, s.options().joinDeadline());
             }
             List<SocketConnection> open = List.copyOf(connections.values());
             long closeNotifyBy = System.nanoTime() + open.stream().mapToLong(c -> c.options().joinDeadline().toNanos())
                     .max().orElse(0) / 2; // one close_notify budget shared by all TLS connections
             for (SocketConnection c : open) {
-                toJoin.add(c.closeOnce(null, closeNotifyBy));
+                toJoin.add(c.closeOnce(null, CloseCause.RUNTIME_CLOSE, closeNotifyBy));
                 deadline = max(deadline, c.options().joinDeadline());
             }
             List<String> stragglers = new ArrayList<>(joins.join(toJoin, deadline));

@@ -8,6 +8,7 @@ import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import dev.socketloom.TlsInfo;
 import dev.socketloom.TlsOptions;
+import dev.socketloom.ProxyHeader;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -29,6 +30,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * connection opens (a TLS handshake, a PROXY header) belongs between {@link #attach} and {@link #markOpen}, on the
  * connection's own thread. {@link #secure} is the TLS one: it layers a {@link TlsLayer} over the attached socket and
  * opens the connection when the handshake completed (or, for {@code startTls}, upgrades an open one in place).
+ * The PROXY header is another ({@link ClientSetup}): {@link #markOpen(ProxyHeaderReader.Preface)} takes the header's
+ * client as {@link #remoteAddress()} and the bytes read past the header as the first bytes of the stream.
  *
  * <p>State changes happen under {@link #stateLock}; it is held only for non-blocking work (plus the socket close and
  * a thread start), never across reads, writes or joins, which {@link ConnectionIo} serializes with locks of its own.
@@ -44,6 +47,8 @@ public final class SocketConnection extends AbstractConnection {
     private final Activity activity;
     private final ConnectionIo io;
     private volatile InetSocketAddress remote;
+    private volatile ProxyHeader proxyHeader;
+    private volatile InetSocketAddress proxyAddress;
 
     private final ReentrantLock stateLock = new ReentrantLock();
 
@@ -53,6 +58,8 @@ public final class SocketConnection extends AbstractConnection {
     private volatile Thread manager;
     private volatile EventPump events;
     private volatile TlsLayer tls;
+    /** An async connect still dialing; closed by a disconnect like the socket. */
+    private volatile AutoCloseable pending;
     private Thread closedManager; // guarded by stateLock
 
     /** Why the runtime closed this connection on its own (TIMEOUT for write/idle expiry), or null. */
@@ -92,17 +99,64 @@ public final class SocketConnection extends AbstractConnection {
         }
     }
 
+    /** Attaches an async connect's dial, so that a disconnect cancels it; false (closing it) if already closed. */
+    boolean attachPending(AutoCloseable dial) {
+        stateLock.lock();
+        try {
+            if (state == State.CLOSED) {
+                Sockets.closeQuietly(dial);
+                return false;
+            }
+            pending = dial;
+            return true;
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
     /** Marks the attached, connected socket open; false if this connection was disconnected meanwhile. */
     boolean markOpen() throws IOException {
+        return markOpen(ProxyHeaderReader.Preface.NONE);
+    }
+
+    /**
+     * Takes a PROXY header's client as the remote address before a TLS handshake opens the connection (the TCP peer
+     * stays available as {@link #proxyAddress()}); nothing for a null header.
+     */
+    void proxied(ProxyHeader h) {
+        stateLock.lock();
+        try {
+            applyProxyHeader(h);
+        } finally {
+            stateLock.unlock();
+        }
+    }
+
+    private void applyProxyHeader(ProxyHeader h) { // under stateLock
+        if (h != null && proxyHeader == null) {
+            proxyHeader = h;
+            proxyAddress = remote;
+            remote = h.inetSource().orElse(remote);
+        }
+    }
+
+    /**
+     * Marks the attached socket open after its preface was read: a PROXY header's client becomes the remote address
+     * (the TCP peer stays available as {@link #proxyAddress()}), and the bytes read past the header are the first the
+     * application reads. False if this connection was disconnected meanwhile.
+     */
+    boolean markOpen(ProxyHeaderReader.Preface preface) throws IOException {
         stateLock.lock();
         try {
             if (state == State.CLOSED) {
                 return false;
             }
+            applyProxyHeader(preface.header());
             TlsLayer layer = tls;
-            io.open(layer != null ? layer.socket() : socket, remote);
+            io.open(layer != null ? layer.socket() : socket, remote, preface.rest());
             activity.touch();
             state = State.OPEN;
+            LifecycleEvents.opened(this);
             return true;
         } finally {
             stateLock.unlock();
@@ -131,19 +185,25 @@ public final class SocketConnection extends AbstractConnection {
         }
     }
 
-    /**
-     * The non-blocking half of disconnect: closes the socket, interrupts the managing thread (unless it is the
-     * caller) and leaves every registry. Idempotent; returns the thread that must be joined, or null.
-     */
+    /** {@link #closeOnce(InetError, CloseCause)} with the cause derived: TIMEOUT, else PEER after EOF, else LOCAL. */
     Thread closeOnce(InetError reason) {
-        return closeOnce(reason, Long.MAX_VALUE);
+        return closeOnce(reason, null);
     }
 
     /**
-     * {@link #closeOnce(InetError)} with a shared deadline for close_notify ({@link System#nanoTime()}), so that a stop
-     * closing many TLS clients spends at most that long on peers that do not read.
+     * The non-blocking half of disconnect: closes the socket, interrupts the managing thread (unless it is the
+     * caller) and leaves every registry. Idempotent; returns the thread that must be joined, or null. The first call
+     * reports {@code ConnectionClosed} with {@code cause} (null: derived from {@code reason} and end of stream).
      */
-    Thread closeOnce(InetError reason, long closeNotifyBy) {
+    Thread closeOnce(InetError reason, CloseCause cause) {
+        return closeOnce(reason, cause, Long.MAX_VALUE);
+    }
+
+    /**
+     * {@link #closeOnce(InetError, CloseCause)} with a shared deadline for close_notify ({@link System#nanoTime()}),
+     * so that a stop closing many TLS clients spends at most that long on peers that do not read.
+     */
+    Thread closeOnce(InetError reason, CloseCause cause, long closeNotifyBy) {
         stateLock.lock();
         try {
             if (state != State.CLOSED) {
@@ -152,10 +212,12 @@ public final class SocketConnection extends AbstractConnection {
                 }
                 state = State.CLOSED;
                 closedManager = manager;
+                LifecycleEvents.closed(this, cause, reason, closedManager, expiry);
                 EventPump pump = events;
                 if (pump != null) {
                     pump.cancel();
                 }
+                Sockets.closeQuietly(pending);
                 closeTransport(reason, closeNotifyBy);
                 Thread m = closedManager;
                 if (m != null && m != Thread.currentThread()) {
@@ -258,6 +320,21 @@ public final class SocketConnection extends AbstractConnection {
         return options;
     }
 
+    /** The server that accepted this connection, or null on the client side. */
+    ListeningServer server() {
+        return server;
+    }
+
+    /** Starts the threads of this connection's runtime (an async connect's attempts). */
+    ThreadStarter runtimeThreads() {
+        return runtime.threads();
+    }
+
+    /** The attached socket, for a setup step that reads from it before the connection opens. */
+    Socket socket() {
+        return socket;
+    }
+
     boolean isOpenState() {
         return state == State.OPEN;
     }
@@ -350,6 +427,16 @@ public final class SocketConnection extends AbstractConnection {
     @Override
     public InetSocketAddress remoteAddress() {
         return remote;
+    }
+
+    @Override
+    public ProxyHeader proxyHeader() {
+        return proxyHeader;
+    }
+
+    @Override
+    public InetSocketAddress proxyAddress() {
+        return proxyAddress;
     }
 
     @Override

@@ -1,11 +1,13 @@
 package dev.socketloom.internal;
 
 import dev.socketloom.ConnectOptions;
+import dev.socketloom.InetError;
+import dev.socketloom.InetException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketException;
 import java.time.Duration;
+import jdk.net.ExtendedSocketOptions;
 
 /**
  * Socket plumbing shared by every path that opens or closes one: applying {@link ConnectOptions}, the one connect
@@ -15,10 +17,17 @@ public final class Sockets {
     private Sockets() {
     }
 
-    /** Applies the socket options every connection uses, before connect (client) or right after accept (server). */
-    static void configure(Socket s, ConnectOptions o) throws SocketException {
+    /**
+     * Applies the socket options every connection uses, before connect (client) or right after accept (server).
+     *
+     * @throws InetException OPERATION_NOT_SUPPORTED when keepalive timing is asked for and the OS cannot set it
+     */
+    static void configure(Socket s, ConnectOptions o) throws IOException {
         s.setTcpNoDelay(o.tcpNoDelay());
         s.setKeepAlive(o.keepAlive());
+        if (o.keepAlive()) {
+            keepAliveTiming(s, o);
+        }
         if (o.lingerSeconds() >= 0) {
             s.setSoLinger(true, o.lingerSeconds());
         }
@@ -33,15 +42,32 @@ public final class Sockets {
 
     /**
      * Configures {@code s}, binds it to the local address of {@code o} if one is set, and connects it to
-     * {@code target} within the connect timeout. The caller made {@code s} reachable for cancellation first (closing
+     * {@code target} within {@code timeoutMillis} (0: as long as the OS takes; a multi-address {@link Dial} passes
+     * what is left of the connect timeout). The caller made {@code s} reachable for cancellation first (closing
      * it from another thread is how a pending connect is canceled) and closes it if this throws.
      */
-    static void connect(Socket s, InetSocketAddress target, ConnectOptions o) throws IOException {
+    static void connect(Socket s, InetSocketAddress target, ConnectOptions o, int timeoutMillis) throws IOException {
         configure(s, o);
         if (o.localAddress() != null) {
             s.bind(o.localAddress());
         }
-        s.connect(target, timeoutMillis(o.connectTimeout()));
+        s.connect(target, timeoutMillis);
+    }
+
+    private static void keepAliveTiming(Socket s, ConnectOptions o) throws IOException {
+        try {
+            if (!o.keepAliveIdle().isZero()) {
+                s.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, (int) o.keepAliveIdle().getSeconds());
+            }
+            if (!o.keepAliveInterval().isZero()) {
+                s.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, (int) o.keepAliveInterval().getSeconds());
+            }
+            if (o.keepAliveCount() > 0) {
+                s.setOption(ExtendedSocketOptions.TCP_KEEPCOUNT, o.keepAliveCount());
+            }
+        } catch (UnsupportedOperationException e) {
+            throw new InetException(InetError.OPERATION_NOT_SUPPORTED, "TCP keepalive timing on this platform", e);
+        }
     }
 
     /** A duration as {@code SO_TIMEOUT} milliseconds: 0 for none, at least 1 otherwise, capped at int range. */

@@ -2,6 +2,7 @@ package dev.socketloom.lifecycle;
 
 import dev.socketloom.ConnectOptions;
 import dev.socketloom.InetException;
+import dev.socketloom.ProxyProtocol;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.TlsOptions;
 import dev.socketloom.testing.TestPki;
@@ -60,7 +61,9 @@ public final class Generators {
     /**
      * Server options on loopback with random max clients (0 = unlimited, else 1..3), idle timeout (none, or long
      * enough never to fire during a chain, so the watchdog thread exists but no client expires at a random time),
-     * join deadline, maximum line length, and TLS for about a third of them (so chains mix TLS and plain servers).
+     * join deadline, maximum line length, TLS for about a third of them (so chains mix TLS and plain servers), and
+     * for one plain server in four the PROXY protocol (REQUIRED; the chain's clients cannot send a header before a TLS
+     * handshake, so PROXY-protocol servers are plain).
      */
     public static Arbitrary<ServerOptions> serverOptions() {
         Arbitrary<Integer> maxClients = Arbitraries.frequencyOf(List.of(
@@ -72,8 +75,10 @@ public final class Generators {
         Arbitrary<Integer> maxLine = Arbitraries.of(MAX_LINE_LENGTHS);
         Arbitrary<Boolean> tls = Arbitraries.frequencyOf(List.of(weighted(2, Arbitraries.just(false)),
                 weighted(1, Arbitraries.just(true))));
-        return Combinators.combine(maxClients, idle, joinDeadline, maxLine, tls).as((max, idleTimeout, join, line,
-                                                                                   secure) ->
+        Arbitrary<ProxyProtocol> proxy = Arbitraries.frequencyOf(List.of(
+                weighted(3, Arbitraries.just(ProxyProtocol.OFF)), weighted(1, Arbitraries.just(ProxyProtocol.REQUIRED))));
+        return Combinators.combine(maxClients, idle, joinDeadline, maxLine, tls, proxy).as((max, idleTimeout, join,
+                                                                                            line, secure, pp) ->
                 ServerOptions.builder()
                         .tls(secure ? serverTls() : null)
                         .bindAddress(InetAddress.getLoopbackAddress())
@@ -82,6 +87,7 @@ public final class Generators {
                         .idleTimeout(idleTimeout)
                         .joinDeadline(join)
                         .clientOptions(clientOptions(line, join))
+                        .proxyProtocol(secure ? ProxyProtocol.OFF : pp)
                         .build());
     }
 
@@ -136,6 +142,24 @@ public final class Generators {
         Arbitrary<byte[]> crlf = Arbitraries.of(new byte[] {'\r'}, new byte[] {'\n'}, new byte[] {'\r', '\n'},
                 new byte[] {'\n', '\r'}, new byte[] {0, '\r', '\n', (byte) 0xff});
         return Arbitraries.frequencyOf(List.of(weighted(3, small), weighted(1, large), weighted(1, crlf)));
+    }
+
+    /**
+     * Bad PROXY headers (L14): none at all, a truncated version 1 line, a lone LF, a truncated version 2 header, a
+     * version 2 header with a wrong CRC32C, one whose TLV claims more bytes than the header has.
+     */
+    public static Arbitrary<byte[]> badProxyHeaders() {
+        java.net.InetSocketAddress a = new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 1);
+        byte[] v2 = dev.socketloom.testing.ProxyHeaders.v2(a, a, List.of(), true);
+        byte[] badCrc = v2.clone();
+        badCrc[badCrc.length - 1] ^= 1;
+        byte[] overrun = dev.socketloom.testing.ProxyHeaders.withFixedPart(0x21, 0x11,
+                dev.socketloom.testing.ProxyHeaders.concat(new byte[12], new byte[] {(byte) 0xE0, 0x10, 0}));
+        return Arbitraries.of(
+                "GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII),
+                "PROXY TCP4 203.0.113.1 127.0.0.1 1".getBytes(StandardCharsets.US_ASCII),
+                "PROXY TCP4 203.0.113.1 127.0.0.1 1 2\n".getBytes(StandardCharsets.US_ASCII),
+                java.util.Arrays.copyOf(v2, v2.length - 3), badCrc, overrun);
     }
 
     /** Grace periods for {@code Server.stop}: none, short, or long enough for released handlers to finish. */

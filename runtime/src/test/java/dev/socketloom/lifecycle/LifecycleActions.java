@@ -3,6 +3,7 @@ package dev.socketloom.lifecycle;
 import dev.socketloom.lifecycle.World.ClientModel;
 import dev.socketloom.lifecycle.World.ClientState;
 import dev.socketloom.lifecycle.World.ServerModel;
+import dev.socketloom.ProxyProtocol;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.SocketRuntime;
 import java.util.List;
@@ -15,6 +16,7 @@ import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.ActionChainArbitrary;
 import net.jqwik.api.state.Transformer;
+import net.jqwik.api.statistics.Statistics;
 
 /**
  * The actions of a lifecycle chain: everything a user can do to a runtime, its servers and connections, each
@@ -41,28 +43,67 @@ final class LifecycleActions {
     /** Chains of up to {@code maxActions} actions on runtimes opened by {@code runtimes}. */
     static ActionChainArbitrary<World> chains(int maxActions, Supplier<SocketRuntime> runtimes) {
         return ActionChain.<World>startWith(() -> Chains.newWorld(runtimes))
-                .withAction(3, startServer())
-                .withAction(5, connect())
-                .withAction(4, echoLine())
-                .withAction(2, echoBinary())
-                .withAction(1, startTls())
-                .withAction(1, tooLongLine())
-                .withAction(3, disconnectClientSide())
-                .withAction(3, disconnectServerSide())
-                .withAction(2, selfDisconnect())
-                .withAction(2, halfClose())
-                .withAction(2, enableEvents())
-                .withAction(2, disableEvents())
-                .withAction(1, enableEventsOnHandlerConnection())
-                .withAction(1, suspend())
-                .withAction(2, resume())
-                .withAction(2, startWork())
+                .withAction(3, idle(startServer()))
+                .withAction(5, idle(connect()))
+                .withAction(4, idle(echoLine()))
+                .withAction(2, idle(echoBinary()))
+                .withAction(1, idle(startTls()))
+                .withAction(1, idle(tooLongLine()))
+                .withAction(3, idle(disconnectClientSide()))
+                .withAction(3, idle(disconnectServerSide()))
+                .withAction(2, idle(selfDisconnect()))
+                .withAction(2, idle(halfClose()))
+                .withAction(2, idle(enableEvents()))
+                .withAction(2, idle(disableEvents()))
+                .withAction(1, idle(enableEventsOnHandlerConnection()))
+                .withAction(1, idle(suspend()))
+                .withAction(2, idle(resume()))
+                .withAction(2, idle(startWork()))
+                .withAction(1, idle(saturate()))
                 .withAction(2, stop())
                 .withAction(2, disconnectServer())
                 .withAction(2, concurrentDisconnect())
-                .withAction(1, staleInetHandle())
+                .withAction(1, idle(staleInetHandle()))
+                .withAction(1, idle(badProxyHeader()))
                 .withAction(1, closeRuntime())
                 .withMaxTransformations(maxActions);
+    }
+
+    // ------------------------------------------------------------------ load
+
+    /**
+     * An action that only runs while the carriers are not saturated. Under load (after {@link #saturate()}) a chain
+     * goes on only with what ends the load: stopping or disconnecting the saturated server (also from several threads
+     * at once) or closing the runtime. Everything else waits, because on JDK 25 with its default poller mode a virtual
+     * thread that is started or woken from outside the busy carriers - a new client's handler, an event thread, an
+     * idle handler being disconnected - may not run at all while the load lasts (docs/saturation.md): no runtime can
+     * join such a thread in time, so that is the JDK's to fix, not a guarantee these chains can check.
+     */
+    private static Action.Independent<World> idle(Action.Independent<World> action) {
+        return new Action.Independent<>() {
+            @Override
+            public boolean precondition(World w) {
+                return !w.loaded() && action.precondition(w);
+            }
+
+            @Override
+            public Arbitrary<Transformer<World>> transformer() {
+                return action.transformer().map(t -> new Transformer<World>() {
+                    private volatile boolean skipped;
+
+                    @Override
+                    public World apply(World w) {
+                        skipped = w.loaded(); // a shrunk chain may replay it under load
+                        return skipped ? w : t.apply(w);
+                    }
+
+                    @Override
+                    public String transformation() {
+                        return skipped ? "(skipped under load: " + t.transformation() + ")" : t.transformation();
+                    }
+                });
+            }
+        };
     }
 
     // ------------------------------------------------------------------ steps
@@ -86,11 +127,15 @@ final class LifecycleActions {
         @Override
         public World apply(World w) {
             applied = null;
+            boolean loaded = w.loaded();
             int at = w.journal.size();
             w.journal.add(generic + " <- failed here");
             try {
                 applied = body.apply(w);
                 w.journal.set(at, applied);
+                if (loaded && !applied.startsWith("(skipped")) {
+                    Statistics.label("under load").collect(generic); // which actions met saturated carriers
+                }
                 // the invariants run inside the step rather than as a jqwik invariant, so that every failure has the
                 // same type and jqwik's shrinker treats all of them as the same error
                 w.check();
@@ -129,7 +174,9 @@ final class LifecycleActions {
             public Arbitrary<Transformer<World>> transformer() {
                 return Combinators.combine(Arbitraries.integers().between(0, MAX_CLIENTS - 1), bodies).as((k, body) ->
                         new Step(generic, x -> {
-                            List<ClientModel> qualifying = x.clients.stream().filter(p).toList();
+                            // under load no single client is touched (see idle())
+                            List<ClientModel> qualifying = x.loaded() ? List.of()
+                                    : x.clients.stream().filter(p).toList();
                             if (qualifying.isEmpty()) {
                                 return "(skipped: no client for '" + generic + "')";
                             }
@@ -152,7 +199,9 @@ final class LifecycleActions {
             public Arbitrary<Transformer<World>> transformer() {
                 return Combinators.combine(Arbitraries.integers().between(0, MAX_SERVERS - 1), bodies).as((k, body) ->
                         new Step(generic, x -> {
-                            List<ServerModel> qualifying = x.servers.stream().filter(p).toList();
+                            // under load only the saturated server is stopped or disconnected (see idle())
+                            List<ServerModel> qualifying = x.servers.stream().filter(p)
+                                    .filter(s -> !x.loaded() || s.saturated).toList();
                             if (qualifying.isEmpty()) {
                                 return "(skipped: no server for '" + generic + "')";
                             }
@@ -207,7 +256,8 @@ final class LifecycleActions {
     private static String describe(ServerOptions o) {
         return "{maxClients=" + o.maxClients() + ", idleTimeout=" + o.idleTimeout() + ", joinDeadline="
                 + o.joinDeadline() + ", maxLine=" + o.clientOptions().maxLineLength()
-                + (o.tls() != null ? ", tls" : "") + "}";
+                + (o.tls() != null ? ", tls" : "")
+                + (o.proxyProtocol() == ProxyProtocol.OFF ? "" : ", proxyProtocol=" + o.proxyProtocol()) + "}";
     }
 
     static Action.Independent<World> connect() {
@@ -340,6 +390,32 @@ final class LifecycleActions {
         }));
     }
 
+    /**
+     * Saturates the carriers: 2-6 new connections to a server (within its client limit) ping-pong lines with their
+     * handlers as fast as they can until the server stops or the runtime closes, so that the stop, disconnect and
+     * close action after it is checked under load: the usual invariants, and that it returns promptly.
+     */
+    static Action.Independent<World> saturate() {
+        return onServer(LifecycleActions::canSaturate, "saturate the carriers",
+                Arbitraries.integers().between(2, 6).map(n -> (x, s) -> {
+                    List<String> busy = canSaturate(s) ? x.saturate(s.id, n) : List.of();
+                    return busy.isEmpty() ? "(skipped: saturate, no room for clients on " + s.name() + ")"
+                            : "saturate the carriers: " + busy.size() + " busy ping-pong connections to " + s.name()
+                            + " (" + busy.getFirst() + ".." + busy.getLast() + ")";
+                }));
+    }
+
+    /** Room for busy clients, which speak no PROXY protocol: a server that requires a header is left to others. */
+    private static boolean canSaturate(ServerModel s) {
+        return hasRoom(s) && !s.proxy;
+    }
+
+    /** Not suspended (new clients would wait in the backlog) and below its client limit. */
+    private static boolean hasRoom(ServerModel s) {
+        int max = s.options.maxClients();
+        return !s.suspended && (max == 0 || s.server.clientCount() < max);
+    }
+
     static Action.Independent<World> stop() {
         return onServer(s -> true, "stop a server", Combinators.combine(Generators.grace(), Arbitraries.of(false, true))
                 .as((grace, release) -> (x, s) -> {
@@ -391,6 +467,14 @@ final class LifecycleActions {
                 x.staleInetHandle(s.id)
                         ? "Inet: connect to " + s.name() + ", disconnect, use the stale handle (INVALID_HANDLE), connect again"
                         : "(skipped: Inet handle step, " + s.name() + " is at its client limit)"));
+    }
+
+    static Action.Independent<World> badProxyHeader() {
+        return onServer(s -> s.proxy, "send a bad PROXY header", Generators.badProxyHeaders().map(bytes -> (x, s) ->
+                x.badProxyHeader(s.id, bytes)
+                        ? "send a bad PROXY header (" + bytes.length + " bytes) to " + s.name() + " (closed before "
+                                + "any handler, counted)"
+                        : "(skipped: bad PROXY header, " + s.name() + " is suspended or at its client limit)"));
     }
 
     static Action.Independent<World> closeRuntime() {

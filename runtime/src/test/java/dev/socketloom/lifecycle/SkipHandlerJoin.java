@@ -15,7 +15,7 @@ import java.util.List;
 final class SkipHandlerJoin implements JoinPolicy {
     @Override
     public List<String> join(Collection<Thread> threads, Duration deadline) {
-        Thread only = threads.size() == 1 ? threads.iterator().next() : null; // a runtime close may pass one null
+        Thread only = threads.size() == 1 ? threads.iterator().next() : null; // a runtime's close may pass [null]
         if (only != null && only.getName().startsWith("socketloom-client-")) {
             return List.of();
         }

@@ -16,11 +16,15 @@ import dev.socketloom.EventHandler;
 import dev.socketloom.Inet;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
+import dev.socketloom.ProxyHeader;
+import dev.socketloom.ProxyProtocol;
 import dev.socketloom.Server;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.SocketRuntime;
 import dev.socketloom.StopResult;
 import dev.socketloom.testing.LeakCheckExtension;
+import dev.socketloom.testing.PingPong;
+import dev.socketloom.testing.ProxyHeaders;
 import dev.socketloom.testing.TestSupport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -100,21 +104,31 @@ final class World {
 
     // ------------------------------------------------------------------ model
 
-    enum ClientState { PENDING, ESTABLISHED, WORKING, ORPHANED }
+    /**
+     * Where a client stands. BUSY: its own thread ping-pongs lines with the handler as fast as it can (load that keeps
+     * the carriers busy) until its server stops or the runtime closes; no other action uses it meanwhile, and once its
+     * server side is gone it disconnects and leaves the model.
+     */
+    enum ClientState { PENDING, ESTABLISHED, WORKING, BUSY, ORPHANED }
 
     /** A server the model believes is running. */
     static final class ServerModel {
         final int id;
         final ServerOptions options;
         final int maxLine;
+        /** Clients must start with a PROXY header (L14); each gets a header naming a TEST-NET-3 client. */
+        final boolean proxy;
         Server server;
         boolean suspended;
         long accepted;
         long rejected;
+        long proxyFailures;
         final List<ClientModel> pending = new ArrayList<>();
         final Map<Integer, HandlerRecord> byClientPort = new ConcurrentHashMap<>();
         /** Set when disconnect/stop/runtime close returned: no handler code may run afterwards (L4). */
         volatile boolean forbidden;
+        /** Its busy clients keep the carriers saturated (all busy clients of the world are on this one server). */
+        boolean saturated;
 
         final boolean tls;
 
@@ -123,6 +137,7 @@ final class World {
             this.id = id;
             this.options = options;
             this.maxLine = options.clientOptions().maxLineLength();
+            this.proxy = options.proxyProtocol() != ProxyProtocol.OFF;
         }
 
         String name() {
@@ -142,6 +157,9 @@ final class World {
         boolean outputShut;
         /** Upgraded with STARTTLS (clients of TLS servers are secure from the start). */
         boolean startedTls;
+
+        /** The ping-pong thread while BUSY, kept until it has been joined. */
+        PingPong busy;
 
         ClientModel(int id, ServerModel server, boolean async) {
             this.id = id;
@@ -365,6 +383,9 @@ final class World {
             clients.add(cm);
         }
         try {
+            if (sm.proxy) {
+                cm.conn.write(proxyHeader(cm)); // what a load balancer sends first
+            }
             cm.conn.writeLine(hello(cm));
         } catch (InetException e) {
             // a rejected client may already have been reset (and, with events, closed by its event thread)
@@ -389,6 +410,24 @@ final class World {
         return "hello " + cm.name();
     }
 
+    /** The client a proxy would name for {@code cm}: a TEST-NET-3 address, with the real local port as its port. */
+    private static InetAddress proxiedAddress(ClientModel cm) {
+        try {
+            return InetAddress.getByAddress(new byte[] {(byte) 203, 0, 113, (byte) (1 + cm.id % 250)});
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Version 1 for odd clients, version 2 with a TLV and a CRC32C for even ones. */
+    private static byte[] proxyHeader(ClientModel cm) {
+        InetSocketAddress local = cm.conn.localAddress(); // null if the connection was already refused
+        InetSocketAddress client = new InetSocketAddress(proxiedAddress(cm), local == null ? 0 : local.getPort());
+        InetSocketAddress front = new InetSocketAddress(InetAddress.getLoopbackAddress(), cm.server.server.port());
+        return cm.id % 2 == 1 ? ProxyHeaders.v1(client, front) : ProxyHeaders.v2(client, front,
+                List.of(new ProxyHeader.Tlv(ProxyHeader.TYPE_UNIQUE_ID, ("id-" + cm.id).getBytes())), true);
+    }
+
     /** The server takes {@code cm} (echoes its hello; true) or rejects it at its client limit (false). */
     private boolean admit(ClientModel cm) throws Exception {
         ServerModel sm = cm.server;
@@ -411,6 +450,11 @@ final class World {
         assertEquals(hello(cm), receive(cm), cm.name() + " hello echo");
         HandlerRecord rec = sm.byClientPort.get(cm.conn.localAddress().getPort());
         assertNotNull(rec, cm.name() + " has a handler on " + sm.name());
+        if (sm.proxy) {
+            assertEquals(proxiedAddress(cm), rec.conn.remoteAddress().getAddress(),
+                    "L14: the server side of " + cm.name() + " reports the client named by its PROXY header");
+            assertEquals(cm.conn.localAddress(), rec.conn.proxyAddress(), "L14: proxyAddress() is the TCP peer");
+        }
         cm.rec = rec;
         cm.state = ClientState.ESTABLISHED;
         sm.accepted++;
@@ -569,6 +613,7 @@ final class World {
             int secure = sm.tls ? Inet.INET_OPTION_SECURE | Inet.INET_OPTION_TRUSTEDSITE : Inet.INET_OPTION_NONE;
             h = Inet.connect("127.0.0.1", sm.server.port(), (int) DEADLINE.toSeconds(), secure);
             assertTrue(h != Inet.INVALID_SOCKET, () -> "Inet.connect failed: " + Inet.getLastError());
+            inetProxyHeader(sm, h);
             assertTrue(Inet.writeLine(h, "inet one") > 0, "Inet.writeLine");
             assertEquals("inet one", Inet.readLine(h), "Inet echo");
             assertEquals(0, Inet.disconnect(h), "Inet.disconnect");
@@ -577,6 +622,7 @@ final class World {
             h2 = Inet.connect("127.0.0.1", sm.server.port(), (int) DEADLINE.toSeconds(), secure);
             assertTrue(h2 != Inet.INVALID_SOCKET, () -> "second Inet.connect failed: " + Inet.getLastError());
             assertTrue(h2 != h, "L7: a new connection never gets the stale handle value " + h);
+            inetProxyHeader(sm, h2);
             assertStale(h, "while a new connection may reuse its slot");
             assertTrue(Inet.writeLine(h2, "inet two") > 0, "Inet.writeLine on the new handle");
             // had the stale write reached the new connection, its echo would arrive first
@@ -589,6 +635,40 @@ final class World {
         assertStale(h, "after Inet.uninitialize");
         assertStale(h2, "after Inet.uninitialize");
         awaitClientCount(sm, before);
+        return true;
+    }
+
+    /** A PROXY server's Inet clients send a header too (port 0: they are never looked up by port). */
+    private static void inetProxyHeader(ServerModel sm, int h) {
+        if (sm.proxy) {
+            byte[] header = ProxyHeaders.v1(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), sm.server.port()));
+            assertEquals(header.length, Inet.write(h, header, header.length), "Inet.write of a PROXY header");
+        }
+    }
+
+    /**
+     * L14: a connection to a PROXY server whose header is bad is closed before any handler runs, and counted.
+     *
+     * @return false if the server cannot take the connection now (suspended or at its client limit: skipped)
+     */
+    boolean badProxyHeader(int serverId, byte[] garbage) throws Exception {
+        ServerModel sm = server(serverId);
+        if (sm.suspended || overLimit(sm)) {
+            return false;
+        }
+        int handlersBefore = sm.byClientPort.size();
+        try (Connection raw = rt.connect("127.0.0.1", sm.server.port(), clientSideOptions(sm))) {
+            try {
+                raw.write(garbage);
+                raw.shutdownOutput(); // a truncated header then ends with the stream
+                assertNull(raw.readLine(), "a bad PROXY header is answered with nothing but a close");
+            } catch (InetException e) {
+                assertEquals(InetError.CONNECTION_RESET, e.error(), "bad PROXY header: " + e);
+            }
+        }
+        sm.proxyFailures++;
+        assertEquals(handlersBefore, sm.byClientPort.size(), "L14: no handler ran for a bad PROXY header");
         return true;
     }
 
@@ -668,6 +748,84 @@ final class World {
         cm.state = ClientState.WORKING;
     }
 
+    /**
+     * Opens up to {@code n} new clients to the server (as many as its client limit leaves room for) and lets each
+     * ping-pong lines with its handler as fast as it can until the server stops or the runtime closes: load that keeps
+     * every carrier busy, so that the stop, disconnect or close that ends it runs against saturated carriers.
+     *
+     * @return the names of the busy clients
+     */
+    List<String> saturate(int serverId, int n) throws Exception {
+        ServerModel sm = server(serverId);
+        int max = sm.options.maxClients();
+        int room = max == 0 ? n : Math.min(n, max - serverSide(sm).size());
+        List<ClientModel> started = new ArrayList<>();
+        for (int i = 0; i < room; i++) {
+            ClientModel cm = new ClientModel(++clientIds, sm, false);
+            cm.conn = rt.connect("127.0.0.1", sm.server.port(), clientSideOptions(sm));
+            clients.add(cm);
+            cm.conn.writeLine(hello(cm));
+            assertTrue(admit(cm), cm.name() + " admitted: the server had room for it");
+            started.add(cm);
+        }
+        List<PingPong> pingers = PingPong.startAll(started.stream().map(c -> c.conn).toList(),
+                "lifecycle-busy-");
+        for (int i = 0; i < started.size(); i++) {
+            started.get(i).busy = pingers.get(i);
+            started.get(i).state = ClientState.BUSY;
+        }
+        sm.saturated = !started.isEmpty();
+        PingPong.awaitRoundTrips(pingers, 10);
+        return started.stream().map(ClientModel::name).toList();
+    }
+
+    /** Busy clients in the world. */
+    int busyClients() {
+        return (int) clients.stream().filter(c -> c.state == ClientState.BUSY).count();
+    }
+
+    /** Whether busy clients keep the carriers saturated. */
+    boolean loaded() {
+        return busyClients() > 0;
+    }
+
+    /**
+     * Under load a stop call must still return promptly (L2, L3, L8: nothing on the stop path may wait for a virtual
+     * thread that the busy scheduler does not run). A stalled one waits a whole join deadline (at least 2 s here) or
+     * more, a prompt one milliseconds: the bound is half the saturated server's join deadline (after the grace).
+     *
+     * @return a check to run right after the call returned, or a no-op without load
+     */
+    private Runnable promptUnderLoad(String call, Duration grace) {
+        ServerModel busy = servers.stream().filter(s -> s.saturated).findFirst().orElse(null);
+        if (busy == null || !loaded()) {
+            return () -> { };
+        }
+        Duration bound = grace.plus(busy.options.joinDeadline().dividedBy(2));
+        long t0 = System.nanoTime();
+        return () -> {
+            Duration took = Duration.ofNanos(System.nanoTime() - t0);
+            assertTrue(took.compareTo(bound) < 0, "L2: " + call + " under load (" + busy.name() + " saturated) took "
+                    + took.toMillis() + " ms, bound " + bound.toMillis() + " ms");
+        };
+    }
+
+    /**
+     * Waits for the ping-pong thread of a BUSY client to end (its connection was closed by {@code cause}) and checks
+     * how it ended: one of {@code endings}, never a wrong echo.
+     */
+    private void awaitBusyEnd(ClientModel cm, Set<String> endings, String cause) throws InterruptedException {
+        PingPong p = cm.busy;
+        if (p == null) {
+            return;
+        }
+        awaitTermination(p.thread(), "ping-pong of " + cm.name() + " after " + cause);
+        assertNull(p.problem(), p.problem());
+        assertTrue(endings.contains(p.ending()), "ping-pong of " + cm.name() + " after " + cause + " ended with "
+                + p.ending() + ", expected one of " + endings);
+        cm.busy = null;
+    }
+
     void stop(int serverId, Duration grace, boolean releaseWorkers) throws Exception {
         ServerModel sm = server(serverId);
         List<ClientModel> mine = serverSide(sm);
@@ -676,7 +834,9 @@ final class World {
         if (releaseWorkers) {
             mine.forEach(c -> c.rec.gate.countDown());
         }
+        Runnable prompt = promptUnderLoad("stop(" + grace + ") " + sm.name(), grace);
         StopResult r = sm.server.stop(grace);
+        prompt.run();
         sm.forbidden = true;
         serverGoneNow(sm, "stop(" + grace + ")");
         assertEquals(List.of(), r.stragglers(), "stop stragglers");
@@ -693,7 +853,9 @@ final class World {
 
     void disconnectServer(int serverId) throws Exception {
         ServerModel sm = server(serverId);
+        Runnable prompt = promptUnderLoad("disconnect() " + sm.name(), Duration.ZERO);
         sm.server.disconnect();
+        prompt.run();
         sm.forbidden = true;
         serverGoneNow(sm, "disconnect()");
         serverGone(sm, false);
@@ -748,6 +910,14 @@ final class World {
      * event thread; a plain client reads end of stream and stays open (orphaned) until it disconnects itself.
      */
     private void peerClosed(ClientModel cm, boolean lenient) throws Exception {
+        if (cm.busy != null) {
+            // the ping-pong thread was reading: it saw the end of stream, or a reset when the server side closed
+            // with a line unread; it owns the reads, so its ending is the check. Then it leaves, as a client would.
+            awaitBusyEnd(cm, Set.of("EOF", InetError.CONNECTION_RESET.name()), "its server side closed");
+            cm.conn.disconnect();
+            retire(cm);
+            return;
+        }
         if (cm.events != null) {
             awaitPumpEnd(cm);
             retire(cm);
@@ -814,8 +984,13 @@ final class World {
             default -> throw new IllegalArgumentException(kind);
         }
         List<Thread> started = new ArrayList<>();
+        // Under load the callers are platform threads: a virtual thread started from this (platform) thread while the
+        // carriers are saturated may not run at all on JDK 25 (docs/saturation.md), and nobody would stop the load.
+        Thread.Builder callers = loaded() ? Thread.ofPlatform() : Thread.ofVirtual();
+        Runnable prompt = kind.equals("server") ? promptUnderLoad(threads + " concurrent disconnect() of " + sm.name(),
+                Duration.ZERO) : () -> { };
         for (int i = 0; i < threads; i++) {
-            started.add(Thread.ofVirtual().name("lifecycle-concurrent-disconnect-" + i).start(() -> {
+            started.add(callers.name("lifecycle-concurrent-disconnect-" + i).start(() -> {
                 try {
                     go.await();
                 } catch (InterruptedException e) {
@@ -832,6 +1007,7 @@ final class World {
         for (Thread t : started) {
             awaitTermination(t, "concurrent disconnect of " + kind + " " + id);
         }
+        prompt.run();
         assertTrue(problems.isEmpty(), String.join("; ", problems));
         switch (kind) {
             case "client-side" -> {
@@ -881,7 +1057,9 @@ final class World {
                 threads.add(cm.events.thread);
             }
         }
+        Runnable prompt = promptUnderLoad("SocketRuntime.close()", Duration.ZERO);
         rt.close();
+        prompt.run();
         servers.forEach(s -> s.forbidden = true);
         for (ClientModel cm : clients) {
             if (cm.rec != null) {
@@ -906,6 +1084,9 @@ final class World {
         assertInetError(InetError.NOT_INITIALIZED, () -> closed.startServer(ServerOptions.builder().build(),
                 c -> { }), "startServer after close");
         closed.close(); // idempotent
+        for (ClientModel cm : clients) {
+            awaitBusyEnd(cm, PingPong.CLOSED, "the runtime closed");
+        }
         for (ServerModel sm : List.copyOf(servers)) {
             remember(deadServers, sm.server);
         }
@@ -934,6 +1115,13 @@ final class World {
 
     private void checkOrThrow() throws Exception {
         assertTrue(violations.isEmpty(), () -> String.join("\n", violations));
+        for (ClientModel cm : clients) {
+            if (cm.busy != null) {
+                assertNull(cm.busy.problem(), cm.busy.problem());
+                assertNull(cm.busy.ending(), () -> "ping-pong of " + cm.name() + " ended (" + cm.busy.ending()
+                        + ") although its connection is open on both sides");
+            }
+        }
         for (ClientModel cm : clients) {
             if (cm.events != null) {
                 String order = cm.events.orderProblem();
@@ -1029,9 +1217,10 @@ final class World {
             if (sm.server.stats().tlsHandshakeFailures() != 0) {
                 diffs.add(sm.name() + ".stats() counts failed TLS handshakes: " + sm.server.stats());
             }
-            if (sm.server.stats().accepted() != sm.accepted || sm.server.stats().rejected() != sm.rejected) {
+            if (sm.server.stats().accepted() != sm.accepted || sm.server.stats().rejected() != sm.rejected
+                    || sm.server.stats().proxyHeaderFailures() != sm.proxyFailures) {
                 diffs.add(sm.name() + ".stats() = " + sm.server.stats() + ", model accepted " + sm.accepted
-                        + " rejected " + sm.rejected);
+                        + " rejected " + sm.rejected + " proxyHeaderFailures " + sm.proxyFailures);
             }
         }
         long sockets = TestSupport.openSockets();
@@ -1101,6 +1290,11 @@ final class World {
         try {
             rt.close();
         } finally {
+            for (ClientModel cm : clients) {
+                if (cm.busy != null) {
+                    cm.busy.join(DEADLINE); // its connection is closed now; a thread still alive shows as a leak
+                }
+            }
             List<String> leaks = LeakCheckExtension.awaitNoLeaks(baseline, LeakCheckExtension.SETTLE);
             assertTrue(leaks.isEmpty(), () -> "leaked by the chain (" + runtimes + " runtime(s)):\n  "
                     + String.join("\n  ", leaks));

@@ -25,6 +25,11 @@ public final class ErrorCounts {
         }
     }
 
+    /** The first error recorded ({@code kind: detail}), or null. */
+    public String first() {
+        return first;
+    }
+
     public long total() {
         return counts.values().stream().mapToLong(LongAdder::sum).sum();
     }

@@ -204,6 +204,42 @@ public final class Resources {
     }
 
     /**
+     * Open sockets of this process whose local port is {@code port} (a server's listening socket and the sockets it
+     * accepted): its socket descriptors ({@code /proc/self/fd}) matched by inode against {@code /proc/net/tcp} and
+     * {@code tcp6}. Sockets in TIME_WAIT belong to no descriptor and are not counted.
+     */
+    public static int socketsOnLocalPort(int port) {
+        try {
+            java.util.Set<String> inodes = new java.util.HashSet<>();
+            for (String target : fds().values()) {
+                if (target.startsWith("socket:[")) {
+                    inodes.add(target.substring(8, target.length() - 1));
+                }
+            }
+            int n = 0;
+            for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+                Path p = Path.of(table);
+                if (!Files.exists(p)) {
+                    continue;
+                }
+                List<String> lines = Files.readAllLines(p);
+                for (String line : lines.subList(1, lines.size())) {
+                    String[] f = line.trim().split("\\s+");
+                    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
+                    String local = f[1];
+                    int localPort = Integer.parseInt(local.substring(local.indexOf(':') + 1), 16);
+                    if (localPort == port && inodes.contains(f[9])) {
+                        n++;
+                    }
+                }
+            }
+            return n;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * Files the JDK opens lazily once and keeps for the JVM's life: jars, the entropy devices (first temp file or
      * SecureRandom), the I/O pollers' epoll descriptors, and our own {@code /proc/self/fd} listing.
      */

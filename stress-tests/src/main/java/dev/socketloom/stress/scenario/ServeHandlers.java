@@ -22,6 +22,21 @@ public final class ServeHandlers {
     }
 
     /**
+     * Answers every line with {@code <client ip>:<client port> <line>}: the client as the server sees it, which behind
+     * a PROXY protocol load balancer is the address from the header (the rolling-restart scenario compares it with
+     * its own sockets' addresses).
+     */
+    public static ConnectionHandler addr() {
+        return c -> {
+            String who = c.remoteAddress().getAddress().getHostAddress() + ":" + c.remoteAddress().getPort();
+            String line;
+            while ((line = c.readLine()) != null) {
+                c.writeLine(who + " " + line);
+            }
+        };
+    }
+
+    /**
      * Line chat: greets the client, then sends every line it writes to every connected client (itself included) as
      * {@code <address>: <line>}, via {@link Server#broadcast}.
      */

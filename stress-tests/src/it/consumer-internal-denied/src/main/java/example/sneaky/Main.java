@@ -1,0 +1,12 @@
+package example.sneaky;
+
+/** Must not compile: dev.socketloom.internal is not exported by module dev.socketloom. */
+public final class Main {
+    private Main() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        dev.socketloom.internal.RuntimeCore core = new dev.socketloom.internal.RuntimeCore();
+        core.close();
+    }
+}
