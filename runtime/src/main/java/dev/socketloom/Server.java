@@ -36,7 +36,8 @@ public interface Server extends AutoCloseable {
 
     /**
      * A snapshot of the connected clients (addresses, idle times); they may disconnect at any moment. With the PROXY
-     * protocol on, a client is listed once its header has been read, under the original client's address.
+     * protocol on, a client is listed once its header has been read (and, on a TLS server, its handshake completed),
+     * under the original client's address; without it, a TLS client is listed while it shakes hands too.
      */
     List<Connection> clients();
 

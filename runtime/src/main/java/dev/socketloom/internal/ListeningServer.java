@@ -378,7 +378,11 @@ final class ListeningServer implements Server {
     /** The open clients: with a PROXY header to read, a client is listed once its original address is known. */
     @Override
     public List<Connection> clients() {
-        return clients.snapshot().stream().filter(SocketConnection::isOpenState).map(Connection.class::cast).toList();
+        // with the PROXY protocol a client is listed once open: before its header, its address is the proxy's; a TLS
+        // client is listed while it shakes hands too, so that a stalled handshake can be found and disconnected
+        boolean proxy = setup.readsProxyHeader();
+        return clients.snapshot().stream().filter(c -> !proxy || c.isOpenState()).map(Connection.class::cast)
+                .toList();
     }
 
     @Override
