@@ -99,19 +99,27 @@ public final class ConnectOptions {
      * fails it when {@link #keepAliveCount()} probes, {@link #keepAliveInterval()} apart, go unanswered. A peer that
      * vanished without FIN or RST (network partition, frozen VM, NAT entry dropped) is then detected even by a
      * connection nobody writes to: a blocked read fails with {@link InetError#TIMEOUT}.
+     *
+     * @return whether SO_KEEPALIVE is set
      */
     public boolean keepAlive() { return keepAlive; }
 
-    /** Silence before the first keepalive probe ({@code TCP_KEEPIDLE}); zero for the OS default (Linux: 2 h). */
+    /**
+     * {@return the silence before the first keepalive probe ({@code TCP_KEEPIDLE}); zero for the OS default
+     * (Linux: 2 h)}
+     */
     public Duration keepAliveIdle() { return keepAliveIdle; }
 
-    /** Time between keepalive probes ({@code TCP_KEEPINTVL}); zero for the OS default (Linux: 75 s). */
+    /** {@return the time between keepalive probes ({@code TCP_KEEPINTVL}); zero for the OS default (Linux: 75 s)} */
     public Duration keepAliveInterval() { return keepAliveInterval; }
 
-    /** Unanswered probes before the connection fails ({@code TCP_KEEPCNT}); 0 for the OS default (Linux: 9). */
+    /**
+     * {@return the unanswered probes before the connection fails ({@code TCP_KEEPCNT}); 0 for the OS default
+     * (Linux: 9)}
+     */
     public int keepAliveCount() { return keepAliveCount; }
 
-    /** SO_LINGER seconds, or -1 for the OS default; 0 makes every close abortive (RST, no TIME_WAIT). */
+    /** {@return SO_LINGER seconds, or -1 for the OS default; 0 makes every close abortive (RST, no TIME_WAIT)} */
     public int lingerSeconds() { return lingerSeconds; }
 
     /** {@return maximum accepted line length in bytes (without the terminator) for {@code readLine}} */
@@ -127,6 +135,8 @@ public final class ConnectOptions {
      * TLS for a client connection (implicit TLS, SocketWrench {@code INET_OPTION_SECURE}): the handshake runs right
      * after the TCP connect, on the connecting thread, and {@code connect} returns only once it completed. {@code null}
      * (the default) for plain TCP. Accepted clients take their TLS from {@link ServerOptions#tls()} instead.
+     *
+     * @return the client TLS options, or {@code null}
      */
     public TlsOptions tls() { return tls; }
 
@@ -251,6 +261,11 @@ public final class ConnectOptions {
          * TCP_KEEPINTERVAL, TCP_KEEPCOUNT): a silent peer is declared dead after about {@code idle + count *
          * interval}. Durations are whole seconds, 1..32767, or zero for the OS default; {@code count} is 1..127, or 0
          * for the OS default. Where the OS cannot tune keepalive, connecting fails with OPERATION_NOT_SUPPORTED.
+         *
+         * @param idle     silence before the first probe, whole seconds 1..32767, or zero for the OS default
+         * @param interval time between probes, whole seconds 1..32767, or zero for the OS default
+         * @param count    unanswered probes before the connection fails, 1..127, or 0 for the OS default
+         * @return this builder
          */
         public Builder keepAlive(Duration idle, Duration interval, int count) {
             keepAliveIdle = Checks.keepAliveSeconds(idle, "keepAliveIdle");
@@ -263,7 +278,12 @@ public final class ConnectOptions {
             return this;
         }
 
-        /** See {@link ConnectOptions#lingerSeconds()}; -1 restores the OS default. */
+        /**
+         * See {@link ConnectOptions#lingerSeconds()}; -1 restores the OS default.
+         *
+         * @param seconds SO_LINGER seconds, 0..65535, or -1 for the OS default
+         * @return this builder
+         */
         public Builder lingerSeconds(int seconds) {
             if (seconds < -1 || seconds > 65_535) {
                 throw new IllegalArgumentException("lingerSeconds must be -1 (default) or 0..65535, was " + seconds);
@@ -302,7 +322,12 @@ public final class ConnectOptions {
          */
         public Builder sendBufferSize(int bytes) { sendBufferSize = Checks.nonNegative(bytes, "sendBufferSize"); return this; }
 
-        /** See {@link ConnectOptions#tls()}; {@code null} for plain TCP. */
+        /**
+         * See {@link ConnectOptions#tls()}; {@code null} for plain TCP.
+         *
+         * @param options the client TLS options, or {@code null}
+         * @return this builder
+         */
         public Builder tls(TlsOptions options) { tls = options; return this; }
 
         /** {@return the immutable options} */

@@ -145,6 +145,8 @@ public interface Connection extends Closeable {
      * ServerOptions#proxyProtocol()} on it is the original client named by the PROXY header ({@linkplain
      * dev.socketloom##L14 L14}), from before the handler runs on; the TCP peer (the proxy) when the header carries no
      * client IP address (LOCAL command, UNSPEC/UNKNOWN or AF_UNIX family) or, in OPTIONAL mode, when none was sent.
+     *
+     * @return the remote address
      */
     InetSocketAddress remoteAddress();
 
@@ -152,16 +154,20 @@ public interface Connection extends Closeable {
      * The PROXY protocol header this connection arrived with (addresses, command, version 2 TLVs), or {@code null}
      * when there was none: client-side connections, servers without {@link ServerOptions#proxyProtocol()}, and
      * direct clients of an OPTIONAL server.
+     *
+     * @return the PROXY header, or {@code null}
      */
     ProxyHeader proxyHeader();
 
     /**
      * The TCP peer of a connection that arrived with a PROXY header, that is the proxy's own address; {@code null}
      * when there was no header (then {@link #remoteAddress()} is the TCP peer).
+     *
+     * @return the proxy's address, or {@code null}
      */
     InetSocketAddress proxyAddress();
 
-    /** Time since the last read or write activity. */
+    /** {@return the time since the last read or write activity} */
     Duration idleTime();
 
     /** {@return an {@link InputStream} view sharing this connection's buffer and lock; closing it disconnects} */
@@ -216,12 +222,14 @@ public interface Connection extends Closeable {
     /** {@return whether events are currently enabled} */
     boolean eventsEnabled();
 
-    /** Whether TLS protects this connection (its handshake completed). */
+    /** {@return whether TLS protects this connection (its handshake completed)} */
     boolean isSecure();
 
     /**
      * What the TLS handshake negotiated (protocol, cipher suite, peer certificates, ALPN, SNI; SocketWrench's
      * {@code SECURITYINFO}), or empty for a plain connection.
+     *
+     * @return the negotiated TLS parameters, or empty
      */
     Optional<TlsInfo> tlsInfo();
 
@@ -236,6 +244,7 @@ public interface Connection extends Closeable {
      * progress on this connection. On failure the connection is closed; a disconnect during the handshake ends it like
      * any blocking call ({@linkplain dev.socketloom##L1 L1}).
      *
+     * @param options the TLS options (trust, key material, host name verification, handshake timeout)
      * @throws InetException INVALID_ARGUMENT if already secure, if another thread reads or writes, or for a server
      *                       side without key material; NOT_CONNECTED; TIMEOUT; and the TLS errors of the handshake
      *                       (TLS_HANDSHAKE_FAILED, CERTIFICATE_INVALID, HOST_NAME_MISMATCH, CERTIFICATE_REQUIRED)

@@ -187,6 +187,13 @@ public final class Inet {
      * Connects with security credentials (InetConnect's {@code lpCredentials}): with {@link #INET_OPTION_SECURE}, the
      * TLS handshake uses {@code credentials} (a client certificate for mutual TLS, a CA bundle to trust, ALPN, ...).
      * A failed handshake returns {@link #INVALID_SOCKET} with the TLS error as last error.
+     *
+     * @param host        the host name or address literal
+     * @param port        the port
+     * @param timeoutSec  connect, read and write timeout in seconds; 0 means none
+     * @param options     {@code INET_OPTION_*} bits
+     * @param credentials the client's TLS options (used with {@link #INET_OPTION_SECURE}), or null
+     * @return the new handle, or {@link #INVALID_SOCKET}
      */
     public static int connect(String host, int port, int timeoutSec, int options, TlsOptions credentials) {
         try {
@@ -294,6 +301,17 @@ public final class Inet {
      * {@link #INET_OPTION_SECURE} and {@code credentials} carry the server's certificate and key (for example
      * {@code TlsOptions.builder().keyMaterial(certPem, keyPem).build()}). Each client's TLS handshake runs on its own
      * virtual thread before CONNECT; a client whose handshake fails never gets a handle or an event.
+     *
+     * @param localHost   address to listen on, or null / "" for every address
+     * @param port        port to listen on (0 for an ephemeral port, see {@link #serverPort})
+     * @param backlog     listen backlog (0 for the default)
+     * @param maxClients  maximum simultaneous clients (0 for unlimited)
+     * @param timeoutSec  idle timeout of clients in seconds (0 for none)
+     * @param options     {@code INET_OPTION_*} bits for the clients, plus {@link #INET_OPTION_PROXY_PROTOCOL}
+     * @param credentials the server's TLS options, with certificate and key (used with {@link #INET_OPTION_SECURE}),
+     *                    or null
+     * @param proc        receives every client's events
+     * @return the server's handle, or {@link #INVALID_SOCKET}
      */
     public static int serverStart(String localHost, int port, int backlog, int maxClients, int timeoutSec,
                                   int options, TlsOptions credentials, InetEventProc proc) {

@@ -65,9 +65,29 @@ public record ProxyHeader(int version, Command command, Family family, SocketAdd
     }
 
     /** Address family and transport of the relayed connection. */
-    public enum Family { UNSPEC, TCP4, TCP6, UDP4, UDP6, UNIX_STREAM, UNIX_DGRAM }
+    public enum Family {
+        /** Unspecified: version 2's UNSPEC, version 1's {@code UNKNOWN}; no addresses. */
+        UNSPEC,
+        /** TCP over IPv4. */
+        TCP4,
+        /** TCP over IPv6. */
+        TCP6,
+        /** UDP over IPv4. */
+        UDP4,
+        /** UDP over IPv6. */
+        UDP6,
+        /** {@code AF_UNIX} stream socket. */
+        UNIX_STREAM,
+        /** {@code AF_UNIX} datagram socket. */
+        UNIX_DGRAM
+    }
 
-    /** One type-length-value field of a version 2 header; {@link #value()} returns a copy. */
+    /**
+     * One type-length-value field of a version 2 header; {@link #value()} returns a copy.
+     *
+     * @param type  the TLV type, 0..255 (for example {@link ProxyHeader#TYPE_ALPN})
+     * @param value the TLV value bytes
+     */
     public record Tlv(int type, byte[] value) {
         /** Checks the type (0..255) and copies the value. */
         public Tlv {
@@ -77,13 +97,13 @@ public record ProxyHeader(int version, Command command, Family family, SocketAdd
             value = value.clone();
         }
 
-        /** A copy of the value. */
+        /** {@return a copy of the value} */
         @Override
         public byte[] value() {
             return value.clone();
         }
 
-        /** The value decoded as UTF-8. */
+        /** {@return the value decoded as UTF-8} */
         public String text() {
             return new String(value, StandardCharsets.UTF_8);
         }
@@ -118,17 +138,25 @@ public record ProxyHeader(int version, Command command, Family family, SocketAdd
             tlvs = List.copyOf(tlvs);
         }
 
-        /** Whether the client reached the proxy over TLS. */
+        /** {@return whether the client reached the proxy over TLS} */
         public boolean overTls() {
             return (client & 0x01) != 0;
         }
 
-        /** Whether the client presented a certificate (on this connection or its session) and it was verified. */
+        /**
+         * {@return whether the client presented a certificate (on this connection or its session) and it was
+         * verified}
+         */
         public boolean certificateVerified() {
             return (client & 0x06) != 0 && verify == 0;
         }
 
-        /** The text of the first sub-TLV of {@code subtype} (for example {@link #SUBTYPE_SSL_CN}). */
+        /**
+         * The text of the first sub-TLV of {@code subtype}.
+         *
+         * @param subtype the sub-TLV type, for example {@link #SUBTYPE_SSL_CN}
+         * @return its value decoded as UTF-8, or empty when there is no such sub-TLV
+         */
         public Optional<String> text(int subtype) {
             return tlvs.stream().filter(t -> t.type() == subtype).findFirst().map(Tlv::text);
         }
@@ -144,32 +172,40 @@ public record ProxyHeader(int version, Command command, Family family, SocketAdd
         tlvs = List.copyOf(tlvs);
     }
 
-    /** The original client's IP address and port, when the header carries one (PROXY command, TCP/UDP family). */
+    /**
+     * {@return the original client's IP address and port, when the header carries one (PROXY command, TCP/UDP
+     * family)}
+     */
     public Optional<InetSocketAddress> inetSource() {
         return command == Command.PROXY && source instanceof InetSocketAddress a ? Optional.of(a) : Optional.empty();
     }
 
-    /** The first TLV of {@code type}. */
+    /**
+     * The first TLV of {@code type}.
+     *
+     * @param type the TLV type, for example {@link #TYPE_ALPN}
+     * @return the first TLV of that type, or empty when there is none
+     */
     public Optional<Tlv> tlv(int type) {
         return tlvs.stream().filter(t -> t.type() == type).findFirst();
     }
 
-    /** The {@link #TYPE_ALPN} TLV as text. */
+    /** {@return the {@link #TYPE_ALPN} TLV as text} */
     public Optional<String> alpn() {
         return tlv(TYPE_ALPN).map(Tlv::text);
     }
 
-    /** The {@link #TYPE_AUTHORITY} TLV (the host name the client asked for). */
+    /** {@return the {@link #TYPE_AUTHORITY} TLV (the host name the client asked for)} */
     public Optional<String> authority() {
         return tlv(TYPE_AUTHORITY).map(Tlv::text);
     }
 
-    /** The {@link #TYPE_UNIQUE_ID} TLV. */
+    /** {@return the {@link #TYPE_UNIQUE_ID} TLV (a copy of its value)} */
     public Optional<byte[]> uniqueId() {
         return tlv(TYPE_UNIQUE_ID).map(Tlv::value);
     }
 
-    /** The {@link #TYPE_NETNS} TLV. */
+    /** {@return the {@link #TYPE_NETNS} TLV as text} */
     public Optional<String> netns() {
         return tlv(TYPE_NETNS).map(Tlv::text);
     }
@@ -177,6 +213,8 @@ public record ProxyHeader(int version, Command command, Family family, SocketAdd
     /**
      * The {@link #TYPE_SSL} TLV, parsed (a received header's was validated with it; a hand-made one too short to hold
      * the client and verify fields gives empty, and a sub-TLV running past the end is left out).
+     *
+     * @return the parsed SSL TLV, or empty when there is none
      */
     public Optional<Ssl> ssl() {
         return tlv(TYPE_SSL).filter(t -> t.value.length >= 5).map(t -> {

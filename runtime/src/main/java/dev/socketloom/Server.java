@@ -31,13 +31,18 @@ public interface Server extends AutoCloseable {
     /** {@return the bound local address} */
     InetSocketAddress localAddress();
 
-    /** Clients connected right now (with the PROXY protocol on, those still sending their header included). */
+    /**
+     * {@return the clients connected right now (with the PROXY protocol on, those still sending their header
+     * included)}
+     */
     int clientCount();
 
     /**
      * A snapshot of the connected clients (addresses, idle times); they may disconnect at any moment. With the PROXY
      * protocol on, a client is listed once its header has been read (and, on a TLS server, its handshake completed),
      * under the original client's address; without it, a TLS client is listed while it shakes hands too.
+     *
+     * @return the connected clients
      */
     List<Connection> clients();
 
@@ -120,6 +125,7 @@ public interface Server extends AutoCloseable {
      * Replaces a TLS server's certificate, key and trust without a restart: handshakes that start after this returns
      * use {@code options}; connections already established keep theirs; no client is dropped.
      *
+     * @param options the new TLS options, with key material
      * @throws InetException OPERATION_NOT_SUPPORTED for a plain server, INVALID_ARGUMENT for options without key
      *                       material, SERVER_STOPPED after a stop
      */

@@ -93,6 +93,8 @@ public final class ServerOptions {
      * TCP. The server-side handshake runs on the client's own virtual thread, never on the acceptor, bounded by
      * {@link TlsOptions#handshakeTimeout()}; the handler runs only after it completed ({@linkplain dev.socketloom##L13
      * L13}). {@link Server#reloadTls} replaces it at run time.
+     *
+     * @return the server TLS options, or {@code null}
      */
     public TlsOptions tls() { return tls; }
 
@@ -102,16 +104,23 @@ public final class ServerOptions {
      * for migrations; see why it is unsafe there) the header is read on the client's own thread before the handler,
      * {@link Connection#remoteAddress()} is the original client, and {@link #maxClientsPerAddress()} applies to the
      * original client's address once the header has been read.
+     *
+     * @return the PROXY protocol mode
      */
     public ProxyProtocol proxyProtocol() { return proxyProtocol; }
 
     /**
      * How long a client may take to send its complete PROXY header, from the start of its thread; default 5 s. The
      * specification asks for at least 3 s, so that one lost segment can be retransmitted.
+     *
+     * @return the PROXY header timeout
      */
     public Duration proxyHeaderTimeout() { return proxyHeaderTimeout; }
 
-    /** The options accepted clients actually use: {@link #clientOptions()} with this server's idle timeout applied. */
+    /**
+     * {@return the options accepted clients actually use: {@link #clientOptions()} with this server's idle timeout
+     * applied}
+     */
     public ConnectOptions effectiveClientOptions() {
         return idleTimeout.isZero() ? clientOptions : clientOptions.toBuilder().idleTimeout(idleTimeout).build();
     }
@@ -263,13 +272,23 @@ public final class ServerOptions {
             return this;
         }
 
-        /** See {@link ServerOptions#proxyProtocol()}. */
+        /**
+         * See {@link ServerOptions#proxyProtocol()}.
+         *
+         * @param mode the PROXY protocol mode; not null
+         * @return this builder
+         */
         public Builder proxyProtocol(ProxyProtocol mode) { proxyProtocol = Objects.requireNonNull(mode, "proxyProtocol"); return this; }
 
-        /** See {@link ServerOptions#proxyHeaderTimeout()}; must be positive (3 s or more in production). */
+        /**
+         * See {@link ServerOptions#proxyHeaderTimeout()}; must be positive (3 s or more in production).
+         *
+         * @param timeout the PROXY header timeout
+         * @return this builder
+         */
         public Builder proxyHeaderTimeout(Duration timeout) { proxyHeaderTimeout = Checks.positive(timeout, "proxyHeaderTimeout"); return this; }
 
-        /** The immutable options. */
+        /** {@return the immutable options} */
         public ServerOptions build() {
             return new ServerOptions(this);
         }

@@ -25,7 +25,15 @@ package dev.socketloom;
  */
 public record ServerStats(long accepted, long rejected, long acceptFailures, long handlerFailures, int active,
                           long bytesIn, long bytesOut, long proxyHeaderFailures, long tlsHandshakeFailures) {
-    /** Counters without byte counts, PROXY and TLS failures (the components before {@code bytesIn}). */
+    /**
+     * Counters without byte counts, PROXY and TLS failures (the components before {@code bytesIn}).
+     *
+     * @param accepted        connections accepted and handed to a handler
+     * @param rejected        connections closed at accept time because a limit was reached or the server was stopping
+     * @param acceptFailures  failed {@code accept()} calls after which the acceptor backed off
+     * @param handlerFailures handlers that ended with an exception
+     * @param active          clients connected right now
+     */
     public ServerStats(long accepted, long rejected, long acceptFailures, long handlerFailures, int active) {
         this(accepted, rejected, acceptFailures, handlerFailures, active, 0, 0, 0, 0);
     }

@@ -77,7 +77,7 @@ public final class TlsOptions {
         this.source = new Builder(b);
     }
 
-    /** A builder starting from the defaults. */
+    /** {@return a builder starting from the defaults} */
     public static Builder builder() {
         return new Builder();
     }
@@ -85,6 +85,8 @@ public final class TlsOptions {
     /**
      * A builder with the same settings and sources: its {@link Builder#build()} reads the same files again (what a
      * certificate rotation needs) or reuses the same {@link SSLContext}.
+     *
+     * @return a new builder with these options' settings and sources
      */
     public Builder toBuilder() {
         return new Builder(source);
@@ -94,43 +96,52 @@ public final class TlsOptions {
      * The TLS context these options built (or were given). SocketLoom configures each socket's protocols, suites,
      * client authentication, ALPN and host-name check itself; use the context to share trust with other code, do not
      * reconfigure it.
+     *
+     * @return the TLS context
      */
     public SSLContext sslContext() { return context; }
 
-    /** Whether key material (a certificate and its key, or a ready context) is configured: servers need it. */
+    /** {@return whether key material (a certificate and its key, or a ready context) is configured: servers need it} */
     public boolean hasKeyMaterial() { return hasKeyMaterial; }
 
-    /** Whether every peer certificate is accepted unverified ({@link Builder#trustAll()}). */
+    /** {@return whether every peer certificate is accepted unverified ({@link Builder#trustAll()})} */
     public boolean trustsAll() { return trustAll; }
 
-    /** Enabled protocol versions, a non-empty subset of {@link #SUPPORTED_PROTOCOLS}. */
+    /** {@return the enabled protocol versions, a non-empty subset of {@link #SUPPORTED_PROTOCOLS}} */
     public List<String> protocols() { return protocols; }
 
-    /** Enabled cipher suites in preference order; empty for the JDK's defaults. */
+    /** {@return the enabled cipher suites in preference order; empty for the JDK's defaults} */
     public List<String> cipherSuites() { return cipherSuites; }
 
-    /** Client authentication a server requests. */
+    /** {@return the client authentication a server requests} */
     public ClientAuth clientAuth() { return clientAuth; }
 
-    /** ALPN protocols in preference order (for example {@code h2}, {@code http/1.1}); empty for no ALPN. */
+    /**
+     * {@return the ALPN protocols in preference order (for example {@code h2}, {@code http/1.1}); empty for no
+     * ALPN}
+     */
     public List<String> applicationProtocols() { return applicationProtocols; }
 
     /**
      * Upper bound on the whole handshake, from its first byte to its last, on each side. A peer that stalls, or sends
      * one byte at a time, is disconnected when it expires ({@link InetError#TIMEOUT}).
+     *
+     * @return the handshake timeout
      */
     public Duration handshakeTimeout() { return handshakeTimeout; }
 
     /**
      * How long a graceful disconnect may spend sending close_notify to a peer that does not read (its send buffer
      * full) before the TCP connection is closed without it; also capped at half the connection's join deadline.
+     *
+     * @return the close_notify timeout
      */
     public Duration closeNotifyTimeout() { return closeNotifyTimeout; }
 
-    /** The host name a client sends as SNI and verifies, or {@code null} for the host it connects to. */
+    /** {@return the host name a client sends as SNI and verifies, or {@code null} for the host it connects to} */
     public String serverName() { return serverName; }
 
-    /** Whether a client checks that the server certificate matches the host name (endpoint identification). */
+    /** {@return whether a client checks that the server certificate matches the host name (endpoint identification)} */
     public boolean verifyHostName() { return verifyHostName; }
 
     @Override
@@ -189,6 +200,10 @@ public final class TlsOptions {
          * This side's certificate chain (PEM, leaf first, then intermediates) and private key (PEM: PKCS#8
          * {@code PRIVATE KEY}, PKCS#1 {@code RSA PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY}; unencrypted). The
          * files are read by {@link #build()}.
+         *
+         * @param certificateChainPem the PEM file of the certificate chain, leaf first
+         * @param privateKeyPem       the PEM file of the unencrypted private key
+         * @return this builder
          */
         public Builder keyMaterial(Path certificateChainPem, Path privateKeyPem) {
             Objects.requireNonNull(certificateChainPem, "certificateChainPem");
@@ -198,7 +213,13 @@ public final class TlsOptions {
             return this;
         }
 
-        /** As {@link #keyMaterial(Path, Path)}, from PEM text instead of files. */
+        /**
+         * As {@link #keyMaterial(Path, Path)}, from PEM text instead of files.
+         *
+         * @param certificateChainPem the certificate chain as PEM text, leaf first
+         * @param privateKeyPem       the unencrypted private key as PEM text
+         * @return this builder
+         */
         public Builder keyMaterialPem(String certificateChainPem, String privateKeyPem) {
             Objects.requireNonNull(certificateChainPem, "certificateChainPem");
             Objects.requireNonNull(privateKeyPem, "privateKeyPem");
@@ -206,7 +227,13 @@ public final class TlsOptions {
             return this;
         }
 
-        /** This side's certificate and key from a keystore file (PKCS#12, or JKS), read by {@link #build()}. */
+        /**
+         * This side's certificate and key from a keystore file (PKCS#12, or JKS), read by {@link #build()}.
+         *
+         * @param keyStore the keystore file
+         * @param password the keystore password, or null; copied
+         * @return this builder
+         */
         public Builder keyStore(Path keyStore, char[] password) {
             Objects.requireNonNull(keyStore, "keyStore");
             char[] copy = password == null ? null : password.clone();
@@ -214,7 +241,12 @@ public final class TlsOptions {
             return this;
         }
 
-        /** Trusts exactly the CA certificates of a PEM bundle file (instead of the JDK's default trust store). */
+        /**
+         * Trusts exactly the CA certificates of a PEM bundle file (instead of the JDK's default trust store).
+         *
+         * @param caBundle the PEM file of the CA certificates
+         * @return this builder
+         */
         public Builder trustPem(Path caBundle) {
             Objects.requireNonNull(caBundle, "caBundle");
             trust = () -> TlsContexts.pemTrust(TlsContexts.read(caBundle), caBundle.toString());
@@ -223,7 +255,12 @@ public final class TlsOptions {
             return this;
         }
 
-        /** As {@link #trustPem(Path)}, from PEM text. */
+        /**
+         * As {@link #trustPem(Path)}, from PEM text.
+         *
+         * @param caBundlePem the CA certificates as PEM text
+         * @return this builder
+         */
         public Builder trustPemText(String caBundlePem) {
             Objects.requireNonNull(caBundlePem, "caBundlePem");
             trust = () -> TlsContexts.pemTrust(caBundlePem, "PEM text");
@@ -232,7 +269,13 @@ public final class TlsOptions {
             return this;
         }
 
-        /** Trusts the certificates of a keystore file (PKCS#12 or JKS). */
+        /**
+         * Trusts the certificates of a keystore file (PKCS#12 or JKS).
+         *
+         * @param trustStore the keystore file
+         * @param password   the keystore password, or null; copied
+         * @return this builder
+         */
         public Builder trustStore(Path trustStore, char[] password) {
             Objects.requireNonNull(trustStore, "trustStore");
             char[] copy = password == null ? null : password.clone();
@@ -242,7 +285,11 @@ public final class TlsOptions {
             return this;
         }
 
-        /** Trusts what the JDK trusts by default ({@code cacerts}); the default. */
+        /**
+         * Trusts what the JDK trusts by default ({@code cacerts}); the default.
+         *
+         * @return this builder
+         */
         public Builder trustJdkDefault() {
             trust = null;
             trustName = "JDK default";
@@ -254,6 +301,8 @@ public final class TlsOptions {
          * <b>Unsafe:</b> accepts every peer certificate without any check (chain, expiry, host name), so anyone on
          * the path can impersonate the peer. Only for tests and for talking to a known host over a trusted network
          * (SocketWrench {@code INET_OPTION_TRUSTEDSITE}). The connection is still encrypted.
+         *
+         * @return this builder
          */
         public Builder trustAll() {
             trust = TlsContexts::trustAll;
@@ -265,13 +314,21 @@ public final class TlsOptions {
         /**
          * A ready TLS context carrying key and trust material; replaces every key and trust setting. Protocols,
          * suites, client authentication, ALPN and the host-name check still come from these options.
+         *
+         * @param sslContext the TLS context; not null
+         * @return this builder
          */
         public Builder sslContext(SSLContext sslContext) {
             context = Objects.requireNonNull(sslContext, "sslContext");
             return this;
         }
 
-        /** Enabled protocol versions; each must be one of {@link #SUPPORTED_PROTOCOLS}. */
+        /**
+         * Enabled protocol versions; each must be one of {@link #SUPPORTED_PROTOCOLS}.
+         *
+         * @param versions the protocol versions, at least one
+         * @return this builder
+         */
         public Builder protocols(String... versions) {
             List<String> list = List.of(versions);
             if (list.isEmpty() || !Set.copyOf(SUPPORTED_PROTOCOLS).containsAll(list)) {
@@ -282,19 +339,34 @@ public final class TlsOptions {
             return this;
         }
 
-        /** Enabled cipher suites in preference order (JDK names); none restores the JDK's defaults. */
+        /**
+         * Enabled cipher suites in preference order (JDK names); none restores the JDK's defaults.
+         *
+         * @param suites the cipher suite names
+         * @return this builder
+         */
         public Builder cipherSuites(String... suites) {
             cipherSuites = List.of(suites);
             return this;
         }
 
-        /** Client authentication requested by a server. */
+        /**
+         * Client authentication requested by a server.
+         *
+         * @param auth the client authentication; not null
+         * @return this builder
+         */
         public Builder clientAuth(ClientAuth auth) {
             clientAuth = Objects.requireNonNull(auth, "clientAuth");
             return this;
         }
 
-        /** ALPN protocols in preference order; none disables ALPN. */
+        /**
+         * ALPN protocols in preference order; none disables ALPN.
+         *
+         * @param names the protocol names, 1..255 bytes each
+         * @return this builder
+         */
         public Builder applicationProtocols(String... names) {
             for (String n : names) {
                 int len = Objects.requireNonNull(n, "application protocol").getBytes(StandardCharsets.UTF_8).length;
@@ -306,19 +378,34 @@ public final class TlsOptions {
             return this;
         }
 
-        /** See {@link TlsOptions#handshakeTimeout()}; must be positive. */
+        /**
+         * See {@link TlsOptions#handshakeTimeout()}; must be positive.
+         *
+         * @param timeout the handshake timeout
+         * @return this builder
+         */
         public Builder handshakeTimeout(Duration timeout) {
             handshakeTimeout = Checks.positive(timeout, "handshakeTimeout");
             return this;
         }
 
-        /** See {@link TlsOptions#closeNotifyTimeout()}; zero closes without close_notify. */
+        /**
+         * See {@link TlsOptions#closeNotifyTimeout()}; zero closes without close_notify.
+         *
+         * @param timeout the close_notify timeout; not negative
+         * @return this builder
+         */
         public Builder closeNotifyTimeout(Duration timeout) {
             closeNotifyTimeout = Checks.timeout(timeout, "closeNotifyTimeout");
             return this;
         }
 
-        /** The SNI host name a client sends and verifies instead of the host it connects to; null restores that. */
+        /**
+         * The SNI host name a client sends and verifies instead of the host it connects to; null restores that.
+         *
+         * @param hostName a valid SNI host name, or null
+         * @return this builder
+         */
         public Builder serverName(String hostName) {
             if (hostName != null) {
                 try {
@@ -334,6 +421,9 @@ public final class TlsOptions {
         /**
          * Whether a client checks the server certificate against the host name (default true). <b>Turning it off is
          * unsafe</b>: any certificate the trust material accepts then passes for any host.
+         *
+         * @param on whether to verify the host name
+         * @return this builder
          */
         public Builder verifyHostName(boolean on) {
             verifyHostName = on;
@@ -343,6 +433,7 @@ public final class TlsOptions {
         /**
          * Reads the key and trust material and creates the TLS context.
          *
+         * @return the immutable options
          * @throws InetException TLS_CONFIGURATION_INVALID for unreadable or malformed material, a wrong password, a key
          *                       that does not match its certificate, or a cipher suite this JDK does not support
          */
