@@ -10,17 +10,15 @@ import java.net.Socket;
 import java.util.Arrays;
 
 /**
- * The one load client used against every server: {@code n} blocking {@code java.net.Socket}s driven by the calling
- * thread. A {@link #round(byte[])} writes the message on every connection first, then reads every echo back, so all
- * {@code n} requests are in flight on the server at once while the client spends one thread and no scheduler. Being
- * the same plain code for every implementation, it adds the same cost to each of them.
+ * Idle clients for the benchmarks that need connections rather than load (footprint, server disconnect): {@code n}
+ * blocking {@code java.net.Socket}s driven by the calling thread, each checked once with an echo (so that the server
+ * runs a handler for it) and then left idle. The load itself comes from {@link dev.socketloom.jmh.load.LoadGenerator}.
  */
 public final class EchoClient implements AutoCloseable {
 
     private final Socket[] sockets;
     private final InputStream[] ins;
     private final OutputStream[] outs;
-    private final byte[] readBuf = new byte[64 * 1024];
 
     /** Opens {@code n} connections to 127.0.0.1:{@code port} (TCP_NODELAY on). */
     public EchoClient(int port, int n) throws IOException {
@@ -47,30 +45,6 @@ public final class EchoClient implements AutoCloseable {
     /** Number of connections. */
     public int size() {
         return sockets.length;
-    }
-
-    /**
-     * One echo round trip on every connection; returns a checksum of what came back (for the blackhole).
-     *
-     * @throws IOException if a connection fails or the echo differs in length
-     */
-    public long round(byte[] message) throws IOException {
-        for (OutputStream out : outs) {
-            out.write(message);
-        }
-        long sum = 0;
-        for (InputStream in : ins) {
-            int remaining = message.length;
-            while (remaining > 0) {
-                int n = in.read(readBuf, 0, Math.min(remaining, readBuf.length));
-                if (n < 0) {
-                    throw new EOFException("server closed a connection mid-echo");
-                }
-                remaining -= n;
-            }
-            sum += readBuf[0];
-        }
-        return sum;
     }
 
     /** Checks once that the echo is byte-exact on every connection (not timed). */
