@@ -1,9 +1,11 @@
 package dev.socketloom.internal;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
@@ -12,18 +14,19 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The connected clients of one server, counted per remote address for {@code maxClientsPerAddress}, with a wait for
  * "no client left" that a graceful stop uses. Lookups and updates are lock-free; the lock only serves that wait, and
- * a removal takes it only while somebody waits.
+ * a removal takes it only while somebody waits. Connections are kept by identity (no boxed key per client); this is
+ * the only registry an accepted client is in, the runtime's {@code connections()} reads it from here.
  */
 final class ClientRegistry {
-    private final Map<Long, SocketConnection> clients = new ConcurrentHashMap<>();
+    private final Set<SocketConnection> clients = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition removed = lock.newCondition();
     private volatile int waiters;
 
     void add(SocketConnection c) {
-        clients.put(c.id(), c);
-        InetAddress a = c.remoteAddress().getAddress();
+        clients.add(c);
+        InetAddress a = addressOf(c);
         if (a != null) {
             perAddress.computeIfAbsent(a, k -> new AtomicInteger()).incrementAndGet();
         }
@@ -31,10 +34,10 @@ final class ClientRegistry {
 
     /** Removes {@code c}; returns whether it was registered (false for a second removal). */
     boolean remove(SocketConnection c) {
-        if (clients.remove(c.id()) == null) {
+        if (!clients.remove(c)) {
             return false;
         }
-        InetAddress a = c.remoteAddress().getAddress();
+        InetAddress a = addressOf(c);
         if (a != null) {
             perAddress.computeIfPresent(a, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
         }
@@ -47,6 +50,11 @@ final class ClientRegistry {
             }
         }
         return true;
+    }
+
+    private static InetAddress addressOf(SocketConnection c) {
+        InetSocketAddress remote = c.remoteAddress();
+        return remote == null ? null : remote.getAddress();
     }
 
     int size() {
@@ -64,7 +72,7 @@ final class ClientRegistry {
     }
 
     List<SocketConnection> snapshot() {
-        return List.copyOf(clients.values());
+        return List.copyOf(clients);
     }
 
     /**

@@ -1,12 +1,10 @@
 package dev.socketloom.internal;
 
-import dev.socketloom.ConnectOptions;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The byte path of one connection: reads through a {@link ReadBuffer} under the read lock, writes under the write
@@ -17,29 +15,32 @@ import java.util.concurrent.locks.ReentrantLock;
  * time; neither lock is ever held while taking the connection's state lock.
  */
 final class ConnectionIo {
-    private final SocketConnection conn;
+    private final SocketConnection conn; // also the source of the options and the socket: not kept twice
     private final Activity activity;
-    private final ConnectOptions options;
-    private final ReentrantLock readLock = new ReentrantLock();
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Mutex readLock = new Mutex();
+    private final Mutex writeLock = new Mutex();
 
     // set by open() before the connection publishes OPEN (a volatile write); used after ensureOpen() (a volatile read)
-    private Socket socket;
     private ReadBuffer reader;
     private OutputStream out;
     private volatile boolean outputShutdown;
 
-    ConnectionIo(SocketConnection conn, Activity activity, ConnectOptions options) {
+    ConnectionIo(SocketConnection conn, Activity activity) {
         this.conn = conn;
         this.activity = activity;
-        this.options = options;
     }
 
-    /** Takes the streams of the connected socket; called once, under the connection's state lock. */
+    Activity activity() {
+        return activity;
+    }
+
+    /**
+     * Takes the streams of the connected socket; called once, under the connection's state lock. {@code peer} names
+     * the other end in error messages.
+     */
     void open(Socket s, Object peer) throws IOException {
-        reader = new ReadBuffer(s.getInputStream(), activity, options.maxLineLength(), peer);
+        reader = new ReadBuffer(s.getInputStream(), activity, conn.options().maxLineLength(), peer);
         out = s.getOutputStream();
-        socket = s;
     }
 
     int read(byte[] b, int off, int len) throws InetException {
@@ -89,7 +90,7 @@ final class ConnectionIo {
             }
         }
         try {
-            return buffered + socket.getInputStream().available();
+            return buffered + conn.socket().getInputStream().available();
         } catch (IOException e) {
             return buffered;
         }
@@ -131,7 +132,7 @@ final class ConnectionIo {
         try {
             conn.ensureOpen();
             if (!outputShutdown) {
-                socket.shutdownOutput();
+                conn.socket().shutdownOutput();
                 outputShutdown = true;
             }
         } catch (IOException e) {
@@ -151,7 +152,8 @@ final class ConnectionIo {
             if (!conn.isOpenState()) {
                 return ReadBuffer.DataState.EOF;
             }
-            return reader.awaitUnreported(socket, sliceMillis, Sockets.timeoutMillis(options.readTimeout()), reported);
+            return reader.awaitUnreported(conn.socket(), sliceMillis,
+                    Sockets.timeoutMillis(conn.options().readTimeout()), reported);
         } finally {
             readLock.unlock();
         }

@@ -109,8 +109,7 @@ final class ListeningServer implements Server {
     /** Runs on the acceptor thread for every admitted socket: registers the client and starts its thread. */
     private void dispatch(Socket s) {
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
-        SocketConnection c = new SocketConnection(RuntimeCore.nextId(), runtime, this, clientOptions, remote,
-                RuntimeCore.clientThreadName(remote));
+        SocketConnection c = new SocketConnection(RuntimeCore.nextId(), runtime, this, clientOptions, null);
         try {
             Sockets.configure(s, clientOptions);
             c.attach(s);
@@ -121,19 +120,19 @@ final class ListeningServer implements Server {
         }
         clients.add(c);
         try {
-            runtime.register(c);
+            runtime.adopt(c);
         } catch (InetException closed) {
             return; // the runtime is closing; register() already closed the connection
         }
-        if (c.startManager(c.threadName(), () -> serve(c), threads)) {
+        if (c.startManager(RuntimeCore.clientThreadName(remote), c, threads)) { // the connection's run() is serve(c)
             accepted.increment();
         } else {
             c.closeOnce(null); // stopping: the client is closed instead of served
         }
     }
 
-    /** The body of a client's thread. */
-    private void serve(SocketConnection c) {
+    /** The body of a client's thread (through {@link SocketConnection#run()}). */
+    void serve(SocketConnection c) {
         try {
             if (c.isOpenState()) {
                 handler.handle(c);
@@ -334,6 +333,11 @@ final class ListeningServer implements Server {
     @Override
     public List<Connection> clients() {
         return List.copyOf(clients.snapshot());
+    }
+
+    /** The connected clients, for the runtime's {@code connections()}. */
+    List<SocketConnection> clientSnapshot() {
+        return clients.snapshot();
     }
 
     @Override

@@ -14,7 +14,6 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one implementation of {@link Connection}: the lifecycle state machine of one socket
@@ -29,19 +28,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>State changes happen under {@link #stateLock}; it is held only for non-blocking work (plus the socket close and
  * a thread start), never across reads, writes or joins, which {@link ConnectionIo} serializes with locks of its own.
  */
-public final class SocketConnection extends AbstractConnection {
+public final class SocketConnection extends AbstractConnection implements Threads.SelfCounting {
     private enum State { CONNECTING, OPEN, CLOSED }
 
     private final long id;
     private final RuntimeCore runtime;
     private final ListeningServer server;
     private final ConnectOptions options;
-    private final String threadName;
-    private final Activity activity;
     private final ConnectionIo io;
+    /** Where this connection goes; null for accepted connections, whose socket knows (and not kept twice). */
     private volatile InetSocketAddress remote;
 
-    private final ReentrantLock stateLock = new ReentrantLock();
+    private final Mutex stateLock = new Mutex();
 
     // written under stateLock, volatile for lock-free reads
     private volatile State state = State.CONNECTING;
@@ -55,16 +53,19 @@ public final class SocketConnection extends AbstractConnection {
     /** Which deadline expired, for error messages; written before {@link #expiredBecause}. */
     private volatile String expiry = "timeout";
 
+    /**
+     * A connection to {@code remote}, or (null) one accepted by {@code server}, whose socket knows its address.
+     * Every field here is paid for by every idle connection, so what can be derived is derived (the thread name,
+     * the activity, the address of an accepted connection).
+     */
     SocketConnection(long id, RuntimeCore runtime, ListeningServer server, ConnectOptions options,
-                     InetSocketAddress remote, String threadName) {
+                     InetSocketAddress remote) {
         this.id = id;
         this.runtime = runtime;
         this.server = server;
         this.options = options;
         this.remote = remote;
-        this.threadName = threadName;
-        this.activity = new Activity(options);
-        this.io = new ConnectionIo(this, activity, options);
+        this.io = new ConnectionIo(this, new Activity(options));
     }
 
     // ------------------------------------------------------------------ lifecycle (package-private)
@@ -94,8 +95,8 @@ public final class SocketConnection extends AbstractConnection {
             if (state == State.CLOSED) {
                 return false;
             }
-            io.open(socket, remote);
-            activity.touch();
+            io.open(socket, this);
+            io.activity().touch();
             state = State.OPEN;
             return true;
         } finally {
@@ -164,6 +165,7 @@ public final class SocketConnection extends AbstractConnection {
         if (state != State.OPEN) {
             return;
         }
+        Activity activity = io.activity();
         if (activity.writeOverdue(now)) {
             expiry = "write timeout " + options.writeTimeout();
             closeOnce(InetError.TIMEOUT);
@@ -173,16 +175,35 @@ public final class SocketConnection extends AbstractConnection {
         }
     }
 
+    /**
+     * The body of an accepted connection's thread: its server's handler ({@link ListeningServer#serve}). The
+     * connection is the thread's task itself, which saves a task object per client, and counts its own end.
+     */
+    @Override
+    public void run() {
+        try {
+            server.serve(this);
+        } finally {
+            runtime.threads().ended();
+        }
+    }
+
     boolean needsWatchdog() {
-        return activity.hasDeadlines();
+        return io.activity().hasDeadlines();
     }
 
     Activity activity() {
-        return activity;
+        return io.activity();
     }
 
+    /** The name of the thread that manages this connection: {@code socketloom-client-<address>:<port>}. */
     String threadName() {
-        return threadName;
+        return RuntimeCore.clientThreadName(remoteAddress());
+    }
+
+    /** The attached socket, or null before {@link #attach}. */
+    Socket socket() {
+        return socket;
     }
 
     ConnectOptions options() {
@@ -205,10 +226,11 @@ public final class SocketConnection extends AbstractConnection {
         if (s != State.OPEN) {
             InetError why = expiredBecause;
             if (s == State.CLOSED && why != null) {
-                throw new InetException(why, "connection to " + remote + " was closed by its " + expiry);
+                throw new InetException(why, "connection to " + remoteAddress() + " was closed by its " + expiry);
             }
             throw new InetException(InetError.NOT_CONNECTED, s == State.CONNECTING
-                    ? "connection to " + remote + " is still connecting" : "connection to " + remote + " is closed");
+                    ? "connection to " + remoteAddress() + " is still connecting"
+                    : "connection to " + remoteAddress() + " is closed");
         }
     }
 
@@ -220,11 +242,11 @@ public final class SocketConnection extends AbstractConnection {
         if (state == State.CLOSED) {
             InetError why = expiredBecause;
             if (why != null) {
-                return new InetException(why, op + " on " + remote + " ended by the " + expiry, e);
+                return new InetException(why, op + " on " + remoteAddress() + " ended by the " + expiry, e);
             }
-            return new InetException(InetError.NOT_CONNECTED, op + " on " + remote + " ended by disconnect", e);
+            return new InetException(InetError.NOT_CONNECTED, op + " on " + remoteAddress() + " ended by disconnect", e);
         }
-        return new InetException(Errors.classify(e), op + " on " + remote, e);
+        return new InetException(Errors.classify(e), op + " on " + remoteAddress(), e);
     }
 
     @Override
@@ -280,19 +302,24 @@ public final class SocketConnection extends AbstractConnection {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return remote;
+        InetSocketAddress r = remote;
+        if (r == null) { // accepted: ask the socket (a new address object per call; only error paths call it often)
+            Socket s = socket;
+            return s != null && s.getRemoteSocketAddress() instanceof InetSocketAddress a ? a : null;
+        }
+        return r;
     }
 
     @Override
     public Duration idleTime() {
-        return Duration.ofNanos(activity.idleNanos(System.nanoTime()));
+        return Duration.ofNanos(io.activity().idleNanos(System.nanoTime()));
     }
 
     // ------------------------------------------------------------------ Connection: disconnect
 
     @Override
     public void disconnect() throws InetException {
-        join(closeOnce(null), "connection " + remote + " is closed, but its thread");
+        join(closeOnce(null), "connection " + remoteAddress() + " is closed, but its thread");
     }
 
     /** Joins {@code t} (not the caller: L5) against the join deadline; reports it if it outlives it (L6). */
@@ -332,15 +359,15 @@ public final class SocketConnection extends AbstractConnection {
             ensureOpen();
             Thread m = manager;
             if (m != null) {
-                throw new InetException(InetError.INVALID_ARGUMENT, remote + " is already managed by thread "
+                throw new InetException(InetError.INVALID_ARGUMENT, remoteAddress() + " is already managed by thread "
                         + m.getName() + " (a server handler or an event thread)");
             }
             EventPump pump = new EventPump(this, handler, copy);
             events = pump;
-            String name = "socketloom-events-" + threadName.substring("socketloom-".length());
+            String name = "socketloom-events-" + threadName().substring("socketloom-".length());
             if (!startManager(name, pump, runtime.threads())) {
                 events = null;
-                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remote + " is closed");
+                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remoteAddress() + " is closed");
             }
         } finally {
             stateLock.unlock();
@@ -371,7 +398,7 @@ public final class SocketConnection extends AbstractConnection {
         if (t == null || t == Thread.currentThread()) {
             return; // from the event thread itself: it stops after the running callback and clears itself (pumpEnded)
         }
-        join(t, "event thread of " + remote);
+        join(t, "event thread of " + remoteAddress());
         stateLock.lock();
         try {
             if (manager == t) {
@@ -415,6 +442,6 @@ public final class SocketConnection extends AbstractConnection {
 
     @Override
     public String toString() {
-        return "Connection[" + id + " " + remote + " " + state + "]";
+        return "Connection[" + id + " " + remoteAddress() + " " + state + "]";
     }
 }
