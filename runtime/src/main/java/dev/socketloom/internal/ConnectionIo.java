@@ -13,12 +13,16 @@ import java.net.Socket;
  * <p>This is the seam between the lifecycle and the bytes: it works on whatever {@link Socket} it is opened with,
  * so a layered socket (TLS) needs nothing here but its own streams. One reader and one writer may work at the same
  * time; neither lock is ever held while taking the connection's state lock.
+ *
+ * <p>The locks are not objects of their own: this object is the write lock and the {@link ReadBuffer} the read lock
+ * (both extend {@link Mutex}). Two lock objects would be 72 bytes on every idle connection, and the design's bar for
+ * the runtime's own cost per idle connection is 256 bytes.
  */
-final class ConnectionIo {
+final class ConnectionIo extends Mutex {
+    private static final long serialVersionUID = 1L;
+
     private final SocketConnection conn; // also the source of the options and the socket: not kept twice
     private final Activity activity;
-    private final Mutex readLock = new Mutex();
-    private final Mutex writeLock = new Mutex();
 
     // set by open() before the connection publishes OPEN (a volatile write); used after ensureOpen() (a volatile read)
     private ReadBuffer reader;
@@ -44,15 +48,22 @@ final class ConnectionIo {
     }
 
     int read(byte[] b, int off, int len) throws InetException {
-        readLock.lock();
+        ReadBuffer r = openReader();
+        r.lock();
         try {
             conn.ensureOpen();
-            return reader.read(b, off, len);
+            return r.read(b, off, len);
         } catch (IOException e) {
             throw conn.failure(e, "read");
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
+    }
+
+    /** The reader (the read lock), once the connection is open; NOT_CONNECTED (or why it closed) otherwise. */
+    private ReadBuffer openReader() throws InetException {
+        conn.ensureOpen(); // a volatile read of OPEN: open() set the reader before the connection published it
+        return reader;
     }
 
     /**
@@ -60,10 +71,10 @@ final class ConnectionIo {
      * one copy); returns how many arrived: {@code len}, or fewer if the stream ended first.
      */
     int readFully(byte[] b, int off, int len) throws InetException {
-        readLock.lock();
+        ReadBuffer r = openReader();
+        r.lock();
         try {
             conn.ensureOpen();
-            ReadBuffer r = reader;
             int got = 0;
             while (got < len) {
                 int n = r.read(b, off + got, len - got);
@@ -76,31 +87,33 @@ final class ConnectionIo {
         } catch (IOException e) {
             throw conn.failure(e, "readFully");
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
     }
 
     String readLine() throws InetException {
-        readLock.lock();
+        ReadBuffer r = openReader();
+        r.lock();
         try {
             conn.ensureOpen();
-            return reader.readLine();
+            return r.readLine();
         } catch (IOException e) {
             throw conn.failure(e, "readLine");
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
     }
 
     int peek(byte[] b, int off, int len) throws InetException {
-        readLock.lock();
+        ReadBuffer r = openReader();
+        r.lock();
         try {
             conn.ensureOpen();
-            return reader.peek(b, off, len);
+            return r.peek(b, off, len);
         } catch (IOException e) {
             throw conn.failure(e, "peek");
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
     }
 
@@ -111,11 +124,12 @@ final class ConnectionIo {
      */
     int available() {
         int buffered = 0;
-        if (readLock.tryLock()) { // a reader blocked in the socket holds the lock: then nothing is buffered anyway
+        ReadBuffer r = reader;
+        if (r.tryLock()) { // a reader blocked in the socket holds the lock: then nothing is buffered anyway
             try {
-                buffered = reader.buffered();
+                buffered = r.buffered();
             } finally {
-                readLock.unlock();
+                r.unlock();
             }
         }
         if (buffered > 0) {
@@ -134,7 +148,7 @@ final class ConnectionIo {
     }
 
     void write(byte[] b, int off, int len) throws InetException {
-        writeLock.lock();
+        lock(); // this object is the write lock
         try {
             conn.ensureOpen();
             if (outputShutdown) {
@@ -155,12 +169,12 @@ final class ConnectionIo {
         } catch (IOException e) {
             throw conn.failure(e, "write");
         } finally {
-            writeLock.unlock();
+            unlock();
         }
     }
 
     void shutdownOutput() throws InetException {
-        writeLock.lock();
+        lock(); // this object is the write lock
         try {
             conn.ensureOpen();
             if (!outputShutdown) {
@@ -170,7 +184,7 @@ final class ConnectionIo {
         } catch (IOException e) {
             throw conn.failure(e, "shutdownOutput");
         } finally {
-            writeLock.unlock();
+            unlock();
         }
     }
 
@@ -179,25 +193,33 @@ final class ConnectionIo {
      * {@link ReadBuffer#awaitUnreported}); EOF once the connection is closed.
      */
     ReadBuffer.DataState awaitData(int sliceMillis, ReadBuffer.Progress reported) throws IOException {
-        readLock.lock();
+        if (!conn.isOpenState()) {
+            return ReadBuffer.DataState.EOF;
+        }
+        ReadBuffer r = reader; // set before the connection published OPEN
+        r.lock();
         try {
             if (!conn.isOpenState()) {
                 return ReadBuffer.DataState.EOF;
             }
-            return reader.awaitUnreported(conn.socket(), sliceMillis,
-                    Sockets.timeoutMillis(conn.options().readTimeout()), reported);
+            return r.awaitUnreported(conn.socket(), sliceMillis, Sockets.timeoutMillis(conn.options().readTimeout()),
+                    reported);
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
     }
 
     /** Consumed and buffered counts, read together for the pump's bookkeeping. */
     ReadBuffer.Progress progress() {
-        readLock.lock();
+        ReadBuffer r = reader;
+        if (r == null) {
+            return new ReadBuffer.Progress(0, 0); // not open yet: nothing read
+        }
+        r.lock();
         try {
-            return reader.progress();
+            return r.progress();
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
     }
 }
