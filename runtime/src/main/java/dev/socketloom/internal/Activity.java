@@ -15,9 +15,10 @@ final class Activity {
     /** The timeouts, read from the (shared) options when needed: one reference instead of three fields. */
     private final ConnectOptions options;
 
-    private volatile long readOps;
-    private volatile long writeOps;
-    private long seenOps; // racy by design: a lost update only makes the next reader re-read the clock
+    // counts compared for change only, so ints that wrap are enough (8 bytes less on every connection)
+    private volatile int readOps;
+    private volatile int writeOps;
+    private int seenOps; // racy by design: a lost update only makes the next reader re-read the clock
     private volatile long lastActivityNanos = System.nanoTime();
     /** nanoTime when the current write started, 0 while no write is in progress. */
     private volatile long writeStartedNanos;
@@ -76,7 +77,7 @@ final class Activity {
 
     /** Nanoseconds since the last read or write was noticed, as of {@code now}. */
     long idleNanos(long now) {
-        long ops = readOps + writeOps;
+        int ops = readOps + writeOps;
         if (ops != seenOps) {
             seenOps = ops;
             lastActivityNanos = now;

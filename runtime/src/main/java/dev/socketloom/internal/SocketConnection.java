@@ -25,7 +25,9 @@ import java.util.Set;
  * connection opens (a TLS handshake, a PROXY header) belongs between {@link #attach} and {@link #markOpen}, on the
  * connection's own thread.
  *
- * <p>State changes happen under {@link #stateLock}; it is held only for non-blocking work (plus the socket close and
+ * <p>State changes happen under the state lock - this object itself, a {@link Mutex} through
+ * {@link AbstractConnection}, so that an idle connection does not pay for a lock object; it is held only for
+ * non-blocking work (plus the socket close and
  * a thread start), never across reads, writes or joins, which {@link ConnectionIo} serializes with locks of its own.
  */
 public final class SocketConnection extends AbstractConnection implements Threads.SelfCounting {
@@ -39,14 +41,12 @@ public final class SocketConnection extends AbstractConnection implements Thread
     /** Where this connection goes; null for accepted connections, whose socket knows (and not kept twice). */
     private volatile InetSocketAddress remote;
 
-    private final Mutex stateLock = new Mutex();
-
-    // written under stateLock, volatile for lock-free reads
+    // written under the state lock, volatile for lock-free reads
     private volatile State state = State.CONNECTING;
     private volatile Socket socket;
     private volatile Thread manager;
     private volatile EventPump events;
-    private Thread closedManager; // guarded by stateLock
+    private Thread closedManager; // guarded by the state lock
 
     /** Why the runtime closed this connection on its own (TIMEOUT for write/idle expiry), or null. */
     private volatile InetError expiredBecause;
@@ -75,7 +75,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
      * disconnected meanwhile.
      */
     boolean attach(Socket s) {
-        stateLock.lock();
+        lock();
         try {
             if (state == State.CLOSED) {
                 Sockets.closeQuietly(s);
@@ -84,13 +84,13 @@ public final class SocketConnection extends AbstractConnection implements Thread
             socket = s;
             return true;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
     /** Marks the attached, connected socket open; false if this connection was disconnected meanwhile. */
     boolean markOpen() throws IOException {
-        stateLock.lock();
+        lock();
         try {
             if (state == State.CLOSED) {
                 return false;
@@ -100,7 +100,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
             state = State.OPEN;
             return true;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -110,7 +110,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
      * it) or prevents it from ever starting: no handler code can begin after disconnect returned (L4).
      */
     boolean startManager(String name, Runnable body, ThreadStarter starter) {
-        stateLock.lock();
+        lock();
         try {
             if (state == State.CLOSED || manager != null) {
                 return false;
@@ -122,7 +122,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
             manager = t;
             return true;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -131,7 +131,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
      * caller) and leaves every registry. Idempotent; returns the thread that must be joined, or null.
      */
     Thread closeOnce(InetError reason) {
-        stateLock.lock();
+        lock();
         try {
             if (state != State.CLOSED) {
                 if (reason != null) {
@@ -156,7 +156,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
             }
             return closedManager;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -364,7 +364,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(mask, "events");
         EnumSet<Event> copy = mask.isEmpty() ? EnumSet.noneOf(Event.class) : EnumSet.copyOf(mask);
-        stateLock.lock();
+        lock();
         try {
             ensureOpen();
             Thread m = manager;
@@ -380,7 +380,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
                 throw new InetException(InetError.NOT_CONNECTED, "connection to " + remoteAddress() + " is closed");
             }
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -393,7 +393,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
     public void disableEvents() throws InetException {
         EventPump pump;
         Thread t;
-        stateLock.lock();
+        lock();
         try {
             pump = events;
             if (pump == null) {
@@ -403,19 +403,19 @@ public final class SocketConnection extends AbstractConnection implements Thread
             pump.cancel();
             events = null;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
         if (t == null || t == Thread.currentThread()) {
             return; // from the event thread itself: it stops after the running callback and clears itself (pumpEnded)
         }
         join(t, "event thread of " + remoteAddress());
-        stateLock.lock();
+        lock();
         try {
             if (manager == t) {
                 manager = null;
             }
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -427,7 +427,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
 
     /** Called by the pump's thread when the pump ends (EOF, error, cancel). */
     void pumpEnded(EventPump pump) {
-        stateLock.lock();
+        lock();
         try {
             if (events == pump) {
                 events = null;
@@ -436,7 +436,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
                 manager = null; // an event thread (not a server handler running the pump inline) is done
             }
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
