@@ -2,11 +2,9 @@ package dev.socketloom.jmh;
 
 import dev.socketloom.jmh.server.Impl;
 import java.io.IOException;
-import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
-import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
-import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -22,127 +20,77 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * The echo benchmark of {@link EchoBenchmark}, but with all five implementations running at once (one server JVM
- * each) and measured <em>interleaved</em>: one operation does one round on every implementation, in a rotating
- * order, and times each round on its own. Background load on a shared machine then hits every implementation
- * alike, so the ratios hold even when the absolute numbers drift. The per-implementation totals are JMH auxiliary
- * counters ({@code <impl>Nanos}, {@code <impl>RoundTrips}); round trips/s = round trips / seconds spent in that
- * implementation's rounds.
+ * Echo throughput of every implementation under the same concurrent load, measured interleaved
+ * ({@link InterleavedLoad}): each implementation has its own server JVM and its own load JVM holding
+ * {@code connections} connections, every one of them kept busy in a closed loop (a {@code size}-byte message, the
+ * next one as soon as the echo is complete). One operation runs a slice on each implementation in a rotating order:
+ * an untimed ramp, then {@code sliceMillis} measured, then an untimed drain.
  *
- * <p>The client holds 5 x {@code connections} sockets, so with the 20 000 fd limit this benchmark stops at 1 000
- * connections; 10 000 is measured by {@link EchoBenchmark} alone.
+ * <p>Per implementation the JMH auxiliary counters hold the totals of an iteration: {@code <impl>Nanos} (time under
+ * load), {@code <impl>RoundTrips} (completed in that time), {@code <impl>Answered} (every answered request, drain
+ * included), the CPU time of the server JVM and of the load threads over the same whole slices
+ * ({@code <impl>ServerCpuNanos}, {@code <impl>ClientCpuNanos}) and the slices' wall time ({@code <impl>WallNanos}).
+ * Round trips/s = round trips / measured seconds; CPU per round trip = CPU / answered; cores = CPU / wall time.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.SECONDS)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
-@Warmup(iterations = 3, time = 5)
+@Fork(value = 1, jvmArgsAppend = {"-Xms256m", "-Xmx256m"})
+@Warmup(iterations = 2, time = 5)
 @Measurement(iterations = 5, time = 5)
 public class InterleavedEchoBenchmark {
 
-    /** Concurrent connections per implementation. */
-    @Param({"1", "100", "1000"})
+    /** Concurrent connections per implementation, all busy at once. */
+    @Param({"1", "100", "1000", "10000"})
     public int connections;
 
     /** Message size in bytes. */
     @Param({"64", "4096"})
     public int size;
 
-    private static final Impl[] IMPLS = Impl.values();
-    private final List<ServerProcess> servers = new ArrayList<>();
-    private final EchoClient[] clients = new EchoClient[IMPLS.length];
-    private final long[] nanos = new long[IMPLS.length];
-    private byte[] message;
-    private int next;
+    /** Load threads (each with its own selector) per implementation. */
+    @Param({"1"})
+    public int clientThreads;
 
-    /** Per-implementation totals of one iteration, reported by JMH as secondary results. */
-    @State(Scope.Thread)
-    @AuxCounters(AuxCounters.Type.EVENTS)
-    public static class Totals {
-        public long socketloomNanos;
-        public long rawvtNanos;
-        public long platformNanos;
-        public long nettyNioNanos;
-        public long nettyEpollNanos;
-        public long socketloomRoundTrips;
-        public long rawvtRoundTrips;
-        public long platformRoundTrips;
-        public long nettyNioRoundTrips;
-        public long nettyEpollRoundTrips;
+    /** Measured length of one implementation's slice of load (after a ramp, see {@code InterleavedLoad}). */
+    @Param({"300"})
+    public int sliceMillis;
 
-        @Setup(Level.Iteration)
-        public void reset() {
-            socketloomNanos = rawvtNanos = platformNanos = nettyNioNanos = nettyEpollNanos = 0;
-            socketloomRoundTrips = rawvtRoundTrips = platformRoundTrips = nettyNioRoundTrips = 0;
-            nettyEpollRoundTrips = 0;
-        }
-    }
+    /**
+     * Implementations (see {@link Impl}), separated by {@code +} (or commas inside the annotation; JMH's {@code -p}
+     * splits at commas); all five by default.
+     */
+    @Param({"socketloom+rawvt+platform+netty-nio+netty-epoll"})
+    public String impls;
+
+    /** Read buffer of the thread-per-connection echo handlers (Netty sizes its own). */
+    static final int HANDLER_BUFFER = 16 * 1024;
+
+    private InterleavedLoad load;
+    private InterleavedLoad.Totals[] totals;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        message = new byte[size];
-        new SplittableRandom(42).nextBytes(message);
-        try {
-            for (int i = 0; i < IMPLS.length; i++) {
-                ServerProcess server = new ServerProcess();
-                servers.add(server);
-                clients[i] = new EchoClient(server.start(IMPLS[i], EchoBenchmark.HANDLER_BUFFER), connections);
-                clients[i].verify(message);
-            }
-        } catch (IOException | RuntimeException e) {
-            tearDown();
-            throw e;
-        }
+        List<Impl> list = Arrays.stream(impls.split("[,+]")).map(String::trim).map(Impl::of).toList();
+        load = new InterleavedLoad(list, "echo", HANDLER_BUFFER, connections, clientThreads, "echo:" + size);
+        totals = new InterleavedLoad.Totals[list.size()];
+        Arrays.setAll(totals, i -> new InterleavedLoad.Totals());
     }
 
-    /** One round on each implementation, starting with a different one each time. */
+    /** One slice on each implementation, starting with a different one each time. */
     @Benchmark
-    public long cycle(Totals totals) throws IOException {
-        long sum = 0;
-        int start = next;
-        next = (next + 1) % IMPLS.length;
-        for (int k = 0; k < IMPLS.length; k++) {
-            int i = (start + k) % IMPLS.length;
-            long t0 = System.nanoTime();
-            sum += clients[i].round(message);
-            nanos[i] = System.nanoTime() - t0;
+    public void cycle(ImplCounters out) throws IOException {
+        for (InterleavedLoad.Totals t : totals) {
+            t.reset();
         }
-        long n = connections;
-        totals.socketloomNanos += nanos[0];
-        totals.rawvtNanos += nanos[1];
-        totals.platformNanos += nanos[2];
-        totals.nettyNioNanos += nanos[3];
-        totals.nettyEpollNanos += nanos[4];
-        totals.socketloomRoundTrips += n;
-        totals.rawvtRoundTrips += n;
-        totals.platformRoundTrips += n;
-        totals.nettyNioRoundTrips += n;
-        totals.nettyEpollRoundTrips += n;
-        return sum;
+        load.cycle(InterleavedLoad.rampNanos(connections), TimeUnit.MILLISECONDS.toNanos(sliceMillis), totals);
+        out.add(load.impls(), totals);
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        IOException first = null;
-        for (EchoClient c : clients) {
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (IOException e) {
-                    first = first == null ? e : first;
-                }
-            }
-        }
-        for (ServerProcess s : servers) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
-        }
-        servers.clear();
-        if (first != null) {
-            throw first;
+        if (load != null) {
+            load.close();
         }
     }
 }

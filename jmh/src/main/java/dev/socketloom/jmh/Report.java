@@ -11,7 +11,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.knowm.xchart.BitmapEncoder;
@@ -34,16 +33,19 @@ public final class Report {
     private static final String VT = Impl.RAW_VT.id();
     private static final String EPOLL = Impl.NETTY_EPOLL.id();
 
-    /** Echo: (size, connections, impl) -> {round trips/s, p50 round µs, p99 round µs}. */
-    private final Map<Integer, Map<Integer, Map<String, double[]>>> echo = new TreeMap<>();
-    /** Interleaved echo: (size, connections, impl) -> round trips/s. */
-    private final Map<Integer, Map<Integer, Map<String, Double>>> interleaved = new TreeMap<>();
+    /**
+     * Interleaved echo: (size, connections, impl) -> {round trips/s, server CPU µs per round trip, client CPU µs per
+     * round trip, server cores, client cores}.
+     */
+    private final Map<Integer, Map<Integer, Map<String, double[]>>> interleaved = new TreeMap<>();
+    /** Pipelined line protocol: (requests per round trip, connections, impl) -> as {@link #interleaved}. */
+    private final Map<Integer, Map<Integer, Map<String, double[]>>> pipelined = new TreeMap<>();
     /** Connect cycles: (close mode, impl) -> cycles/s. */
     private final Map<String, Map<String, Double>> connect = new TreeMap<>();
     /** Disconnect: (clients, impl) -> mean ms. */
     private final Map<Integer, Map<String, Double>> disconnect = new TreeMap<>();
-    /** Footprint: impl -> {heap B/conn, RSS B/conn}. */
-    private final Map<String, double[]> footprint = new TreeMap<>();
+    /** Footprint: (handler buffer, impl) -> {heap B/conn, RSS B/conn}. */
+    private final Map<Integer, Map<String, double[]>> footprint = new TreeMap<>();
     private int footprintConnections;
 
     private Report() {
@@ -72,8 +74,9 @@ public final class Report {
         }
         if (Files.exists(dir.resolve("footprint.json"))) {
             for (JsonNode n : JSON.readTree(dir.resolve("footprint.json").toFile())) {
-                r.footprint.put(n.get("impl").asText(), new double[] {
-                        n.get("heapPerConnection").asDouble(), n.get("rssPerConnection").asDouble()});
+                r.footprint.computeIfAbsent(n.path("handlerBuffer").asInt(64), k -> new TreeMap<>())
+                        .put(n.get("impl").asText(), new double[] {
+                                n.get("heapPerConnection").asDouble(), n.get("rssPerConnection").asDouble()});
                 r.footprintConnections = n.get("connections").asInt();
             }
         }
@@ -88,25 +91,12 @@ public final class Report {
             JsonNode metric = b.get("primaryMetric");
             double score = metric.get("score").asDouble();
             String impl = params.has("impl") ? params.get("impl").asText() : null;
-            if (name.endsWith("EchoBenchmark.round")) {
-                int conns = params.get("connections").asInt();
-                int size = params.get("size").asInt();
-                double meanUs = toMicros(score, metric.get("scoreUnit").asText());
-                JsonNode pct = metric.get("scorePercentiles");
-                String unit = metric.get("scoreUnit").asText();
-                echo.computeIfAbsent(size, k -> new TreeMap<>()).computeIfAbsent(conns, k -> new TreeMap<>())
-                        .put(impl, new double[] {conns * 1e6 / meanUs, toMicros(pct.get("50.0").asDouble(), unit),
-                                toMicros(pct.get("99.0").asDouble(), unit)});
-            } else if (name.endsWith("InterleavedEchoBenchmark.cycle")) {
-                JsonNode sec = b.get("secondaryMetrics");
-                Map<String, Double> row = interleaved.computeIfAbsent(params.get("size").asInt(), k -> new TreeMap<>())
-                        .computeIfAbsent(params.get("connections").asInt(), k -> new TreeMap<>());
-                for (String i : IMPLS) {
-                    String field = auxName(i);
-                    double ns = sec.get(field + "Nanos").get("score").asDouble();
-                    double trips = sec.get(field + "RoundTrips").get("score").asDouble();
-                    row.put(i, trips * 1e9 / ns);
-                }
+            if (name.endsWith("InterleavedEchoBenchmark.cycle")) {
+                loadRow(interleaved, params.get("size").asInt(), params.get("connections").asInt(),
+                        b.get("secondaryMetrics"));
+            } else if (name.endsWith("PipelinedBenchmark.cycle")) {
+                loadRow(pipelined, params.get("pipelined").asInt(), params.get("connections").asInt(),
+                        b.get("secondaryMetrics"));
             } else if (name.endsWith("ConnectCycleBenchmark.cycle")) {
                 connect.computeIfAbsent(params.get("close").asText(), k -> new TreeMap<>()).put(impl, score);
             } else if (name.endsWith("ServerDisconnectBenchmark.disconnect")) {
@@ -116,7 +106,27 @@ public final class Report {
         }
     }
 
-    /** The auxiliary counter prefix of an implementation in {@link InterleavedEchoBenchmark.Totals}. */
+    /** One interleaved benchmark's row from the {@link ImplCounters} of every implementation it ran. */
+    private static void loadRow(Map<Integer, Map<Integer, Map<String, double[]>>> into, int key, int connections,
+                                JsonNode sec) {
+        Map<String, double[]> row = into.computeIfAbsent(key, k -> new TreeMap<>())
+                .computeIfAbsent(connections, k -> new TreeMap<>());
+        for (String i : IMPLS) {
+            String f = auxName(i);
+            double ns = sec.path(f + "Nanos").path("score").asDouble();
+            double answered = sec.path(f + "Answered").path("score").asDouble();
+            if (ns <= 0 || answered <= 0) {
+                continue; // not run in this benchmark
+            }
+            double wall = sec.path(f + "WallNanos").path("score").asDouble();
+            double server = sec.path(f + "ServerCpuNanos").path("score").asDouble();
+            double client = sec.path(f + "ClientCpuNanos").path("score").asDouble();
+            row.put(i, new double[] {sec.path(f + "RoundTrips").path("score").asDouble() * 1e9 / ns,
+                    server / answered / 1e3, client / answered / 1e3, server / wall, client / wall});
+        }
+    }
+
+    /** The auxiliary counter prefix of an implementation in {@link ImplCounters}. */
     private static String auxName(String impl) {
         int dash = impl.indexOf('-');
         return dash < 0 ? impl
@@ -140,16 +150,10 @@ public final class Report {
     // ---------------------------------------------------------------- charts
 
     private void charts(Path dir) throws IOException {
-        for (var bySize : echo.entrySet()) {
-            CategoryChart c = chart("Echo " + bySize.getKey() + " B, sequential: round trips/s (higher is better)",
-                    "concurrent connections", "round trips/s");
-            addSeries(c, bySize.getValue(), v -> v[0]);
-            save(c, dir.resolve("echo-" + bySize.getKey() + "B.png"));
-        }
         for (var bySize : interleaved.entrySet()) {
             CategoryChart c = chart("Echo " + bySize.getKey() + " B, interleaved: round trips/s (higher is better)",
                     "concurrent connections per implementation", "round trips/s");
-            addSeries(c, bySize.getValue(), v -> v);
+            addSeries(c, bySize.getValue(), v -> v[0]);
             save(c, dir.resolve("interleaved-" + bySize.getKey() + "B.png"));
         }
         if (!disconnect.isEmpty()) {
@@ -164,11 +168,9 @@ public final class Report {
             save(c, dir.resolve("connect.png"));
         }
         if (!footprint.isEmpty()) {
-            CategoryChart c = chart("Memory per idle connection (" + footprintConnections + " connections)",
-                    "implementation", "bytes per connection");
-            List<String> impls = IMPLS.stream().filter(footprint::containsKey).toList();
-            c.addSeries("heap after GC", impls, impls.stream().map(i -> footprint.get(i)[0]).toList());
-            c.addSeries("RSS", impls, impls.stream().map(i -> footprint.get(i)[1]).toList());
+            CategoryChart c = chart("Heap per idle connection (" + footprintConnections + " connections)",
+                    "handler buffer (bytes)", "bytes per connection");
+            addSeries(c, footprint, v -> v[0]);
             save(c, dir.resolve("footprint.png"));
         }
     }
@@ -214,39 +216,22 @@ public final class Report {
             md.append("Run `").append(dir.getFileName()).append("`: profile ").append(m.path("profile").asText())
                     .append(", commit `").append(m.path("commit").asText()).append("`, ")
                     .append(m.path("jdk").asText()).append(", ").append(m.path("cores").asText()).append(" cores (")
-                    .append(m.path("cpu").asText()).append("), ").append(m.path("date").asText()).append(".\n\n");
-        }
-        for (var bySize : echo.entrySet()) {
-            md.append("### Echo ").append(bySize.getKey())
-                    .append(" B, sequential (one implementation per trial) — round trips/s\n\n| connections |");
-            IMPLS.forEach(i -> md.append(' ').append(i).append(" |"));
-            md.append(" SocketLoom / raw VT | SocketLoom / Netty epoll |\n|---:|");
-            IMPLS.forEach(i -> md.append("---:|"));
-            md.append("---:|---:|\n");
-            for (var row : bySize.getValue().entrySet()) {
-                md.append("| ").append(row.getKey()).append(" |");
-                IMPLS.forEach(i -> md.append(' ').append(cell(row.getValue().get(i), v -> fmt(v[0]))).append(" |"));
-                md.append(' ').append(ratio(row.getValue(), VT, v -> v[0])).append(" | ")
-                        .append(ratio(row.getValue(), EPOLL, v -> v[0])).append(" |\n");
-            }
-            md.append("\nLatency of one round (all connections echo once), p50 / p99 in µs:\n\n| connections |");
-            IMPLS.forEach(i -> md.append(' ').append(i).append(" |"));
-            md.append("\n|---:|");
-            IMPLS.forEach(i -> md.append("---:|"));
-            md.append('\n');
-            for (var row : bySize.getValue().entrySet()) {
-                md.append("| ").append(row.getKey()).append(" |");
-                IMPLS.forEach(i -> md.append(' ')
-                        .append(cell(row.getValue().get(i), v -> fmt(v[1]) + " / " + fmt(v[2]))).append(" |"));
-                md.append('\n');
-            }
-            md.append('\n');
+                    .append(m.path("cpu").asText()).append("), ").append(m.path("date").asText())
+                    .append(", load average ").append(m.path("loadAverageAtStart").asText()).append(" at start, ")
+                    .append(m.path("loadAverageAtEnd").asText()).append(" at end.\n\n");
         }
         for (var bySize : interleaved.entrySet()) {
             md.append("### Echo ").append(bySize.getKey())
-                    .append(" B, interleaved (all implementations in one trial) — round trips/s\n\n");
-            simpleTable(md, "connections", bySize.getValue(), true);
+                    .append(" B, interleaved (every implementation under the same load) — round trips/s\n\n");
+            simpleTable(md, "connections", project(bySize.getValue(), 0), true);
         }
+        for (var byPipeline : pipelined.entrySet()) {
+            md.append("### Pipelined line protocol, ").append(byPipeline.getKey())
+                    .append(" requests per round trip, interleaved — round trips/s (× ").append(byPipeline.getKey())
+                    .append(" = requests/s)\n\n");
+            simpleTable(md, "connections", project(byPipeline.getValue(), 0), true);
+        }
+        cpuTable(md);
         if (!connect.isEmpty()) {
             md.append("### Connect + 1-byte echo + close — cycles/s\n\n");
             simpleTable(md, "close", connect, true);
@@ -257,18 +242,60 @@ public final class Report {
         }
         if (!footprint.isEmpty()) {
             md.append("### Memory per idle connection (").append(footprintConnections)
-                    .append(" connections; bytes)\n\n| implementation | heap after GC | RSS |\n|---|---:|---:|\n");
-            for (String i : IMPLS) {
-                double[] v = footprint.get(i);
-                if (v != null) {
-                    md.append("| ").append(i).append(" | ").append(fmt(v[0])).append(" | ").append(fmt(v[1]))
-                            .append(" |\n");
-                }
+                    .append(" connections over a base of ").append(Footprint.BASE)
+                    .append("; bytes; heap after GC / RSS)\n\n| handler buffer |");
+            IMPLS.forEach(i -> md.append(' ').append(i).append(" |"));
+            md.append(" SocketLoom − raw VT, heap |\n|---:|");
+            IMPLS.forEach(i -> md.append("---:|"));
+            md.append("---:|\n");
+            for (var row : footprint.entrySet()) {
+                md.append("| ").append(row.getKey()).append(" |");
+                IMPLS.forEach(i -> md.append(' ')
+                        .append(cell(row.getValue().get(i), v -> fmt(v[0]) + " / " + fmt(v[1]))).append(" |"));
+                double[] sl = row.getValue().get(SL);
+                double[] raw = row.getValue().get(VT);
+                md.append(' ').append(sl == null || raw == null ? "–" : fmt(sl[0] - raw[0])).append(" |\n");
             }
             md.append('\n');
         }
         targets(md);
         return md.toString();
+    }
+
+    /** Where the CPU went in the interleaved runs: server and client CPU time per round trip. */
+    private void cpuTable(StringBuilder md) {
+        if (interleaved.isEmpty() && pipelined.isEmpty()) {
+            return;
+        }
+        md.append("### CPU per round trip, µs: server JVM / load threads (cores used by each while loaded)\n\n")
+                .append("| run |");
+        IMPLS.forEach(i -> md.append(' ').append(i).append(" |"));
+        md.append("\n|---|");
+        IMPLS.forEach(i -> md.append("---:|"));
+        md.append('\n');
+        interleaved.forEach((size, byConns) -> byConns.forEach((n, row) -> cpuRow(md, "echo " + size + " B, " + n
+                + " conns", row)));
+        pipelined.forEach((p, byConns) -> byConns.forEach((n, row) -> cpuRow(md, "pipelined " + p + ", " + n
+                + " conns", row)));
+        md.append("\nThe load is the same code for every server, so a difference in round trips/s comes from the "
+                + "server; its CPU per round trip says how much of the machine each round trip costs it.\n\n");
+    }
+
+    private static void cpuRow(StringBuilder md, String what, Map<String, double[]> row) {
+        md.append("| ").append(what).append(" |");
+        IMPLS.forEach(i -> md.append(' ').append(cell(row.get(i), v -> String.format(Locale.ROOT,
+                "%.1f / %.1f (%.2f / %.2f)", v[1], v[2], v[3], v[4]))).append(" |"));
+        md.append('\n');
+    }
+
+    private static <K> Map<K, Map<String, Double>> project(Map<K, Map<String, double[]>> data, int index) {
+        Map<K, Map<String, Double>> out = new TreeMap<>();
+        data.forEach((k, row) -> {
+            Map<String, Double> r = new TreeMap<>();
+            row.forEach((impl, v) -> r.put(impl, v[index]));
+            out.put(k, r);
+        });
+        return out;
     }
 
     private static <K> void simpleTable(StringBuilder md, String key, Map<K, Map<String, Double>> data,
@@ -288,39 +315,25 @@ public final class Report {
     }
 
     /**
-     * The project's performance bars: echo at least 0.97x raw virtual threads at every connection count and at
-     * least 1.0x Netty epoll from 100 connections; Server.disconnect() of 10 000 clients no slower than Netty epoll
-     * closing as many channels in the same run; at most 256 B of heap per idle connection over raw virtual threads.
+     * The project's performance bars (DESIGN.md §4, docs/benchmarks.md), all as ratios from one run: echo at least
+     * 0.97x raw virtual threads at every connection count and at least 1.0x Netty epoll from 100 connections on; the
+     * pipelined line protocol at least 0.97x raw virtual threads over a BufferedInputStream; connect + close at least
+     * 0.95x raw virtual threads; Server.disconnect() of 10 000 clients no slower than Netty epoll; at most 256 B of
+     * heap per idle connection over raw virtual threads, with every handler buffer size measured.
      */
     private void targets(StringBuilder md) {
         md.append("### Performance bars\n\n| bar | measured | met |\n|---|---|---|\n");
-        TreeSet<Integer> sizes = new TreeSet<>(echo.keySet());
-        sizes.addAll(interleaved.keySet());
-        for (int size : sizes) {
-            TreeSet<Integer> conns = new TreeSet<>(echo.getOrDefault(size, Map.of()).keySet());
-            conns.addAll(interleaved.getOrDefault(size, Map.of()).keySet());
-            for (int n : conns) {
-                Map<String, Double> il = interleaved.getOrDefault(size, Map.of()).get(n);
-                double vt;
-                double epoll;
-                String how;
-                if (il != null && il.containsKey(SL)) {
-                    vt = il.get(SL) / il.getOrDefault(VT, Double.NaN);
-                    epoll = il.get(SL) / il.getOrDefault(EPOLL, Double.NaN);
-                    how = "interleaved";
-                } else {
-                    Map<String, double[]> m = echo.get(size).get(n);
-                    vt = rawRatio(m, VT);
-                    epoll = rawRatio(m, EPOLL);
-                    how = "sequential";
-                }
-                String what = "echo " + size + " B, " + n + " conns (" + how + "): ";
-                target(md, what + "≥ 0.97× raw VT", vt, 0.97);
-                if (n >= 100) {
-                    target(md, what + "≥ 1.0× Netty epoll", epoll, 1.0);
-                }
+        interleaved.forEach((size, byConns) -> byConns.forEach((n, row) -> {
+            String what = "echo " + size + " B, " + n + " conns: ";
+            target(md, what + "≥ 0.97× raw VT", ratio(row, VT), 0.97);
+            if (n >= 100) {
+                target(md, what + "≥ 1.0× Netty epoll", ratio(row, EPOLL), 1.0);
             }
-        }
+        }));
+        pipelined.forEach((p, byConns) -> byConns.forEach((n, row) -> target(md, "pipelined " + p + " × small "
+                + "lines, " + n + " conns: ≥ 0.97× raw VT + BufferedInputStream", ratio(row, VT), 0.97)));
+        connect.forEach((mode, row) -> target(md, "connect + close (" + mode + "): ≥ 0.95× raw VT",
+                row.containsKey(SL) && row.containsKey(VT) ? row.get(SL) / row.get(VT) : Double.NaN, 0.95));
         Map<String, Double> d = disconnect.get(10_000);
         if (d != null && d.containsKey(SL) && d.containsKey(EPOLL)) {
             double ms = d.get(SL);
@@ -328,14 +341,23 @@ public final class Report {
             md.append("| server disconnect of 10 000 clients ≤ Netty epoll (").append(fmt(netty)).append(" ms) | ")
                     .append(fmt(ms)).append(" ms | ").append(ms <= netty ? "yes" : "**no**").append(" |\n");
         }
-        double[] f = footprint.get(SL);
-        double[] raw = footprint.get(VT);
-        if (f != null && raw != null) {
-            double over = f[0] - raw[0];
-            md.append("| ≤ 256 B heap per idle connection over raw VT | ").append(fmt(over)).append(" B | ")
-                    .append(over <= 256 ? "yes" : "**no**").append(" |\n");
-        }
+        footprint.forEach((buffer, row) -> {
+            double[] f = row.get(SL);
+            double[] raw = row.get(VT);
+            if (f != null && raw != null) {
+                double over = f[0] - raw[0];
+                md.append("| ≤ 256 B heap per idle connection over raw VT, ").append(buffer)
+                        .append(" B handler buffer | ").append(fmt(over)).append(" B | ")
+                        .append(over <= 256 ? "yes" : "**no**").append(" |\n");
+            }
+        });
         md.append('\n');
+    }
+
+    private static double ratio(Map<String, double[]> row, String base) {
+        double[] s = row.get(SL);
+        double[] b = row.get(base);
+        return s == null || b == null ? Double.NaN : s[0] / b[0];
     }
 
     private static void target(StringBuilder md, String what, double ratio, double bar) {
@@ -344,12 +366,6 @@ public final class Report {
         }
         md.append("| ").append(what).append(" | ").append(String.format(Locale.ROOT, "%.2f×", ratio)).append(" | ")
                 .append(ratio >= bar ? "yes" : "**no**").append(" |\n");
-    }
-
-    private static double rawRatio(Map<String, double[]> row, String base) {
-        double[] s = row.get(SL);
-        double[] b = row.get(base);
-        return s == null || b == null ? Double.NaN : s[0] / b[0];
     }
 
     private static <V> String ratio(Map<String, V> row, String base, Function<V, Double> value) {
@@ -369,16 +385,16 @@ public final class Report {
         return String.format(Locale.ROOT, "%.2f", v);
     }
 
-    /** For tests: the implementations with a sequential echo result at {@code size} and {@code connections}. */
-    static TreeSet<String> echoImpls(Path dir, int size, int connections) throws IOException {
-        Report r = read(dir);
-        return new TreeSet<>(r.echo.getOrDefault(size, Map.of()).getOrDefault(connections, Map.of()).keySet());
-    }
-
-    /** For tests: interleaved round trips/s per implementation at {@code size} and {@code connections}. */
+    /** For tests: interleaved echo round trips/s per implementation at {@code size} and {@code connections}. */
     static Map<String, Double> interleavedRates(Path dir, int size, int connections) throws IOException {
         Report r = read(dir);
-        return r.interleaved.getOrDefault(size, Map.of()).getOrDefault(connections, Map.of());
+        return project(r.interleaved.getOrDefault(size, Map.of()), 0).getOrDefault(connections, Map.of());
+    }
+
+    /** For tests: pipelined round trips/s per implementation at {@code pipelined} and {@code connections}. */
+    static Map<String, Double> pipelinedRates(Path dir, int pipelined, int connections) throws IOException {
+        Report r = read(dir);
+        return project(r.pipelined.getOrDefault(pipelined, Map.of()), 0).getOrDefault(connections, Map.of());
     }
 
     private static Report read(Path dir) throws IOException {

@@ -85,7 +85,12 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Starts an echo server of {@code impl} in the child (closing a previous one); returns its port. */
     public int start(Impl impl, int bufferSize) throws IOException {
-        return Integer.parseInt(call("start " + impl.id() + " " + bufferSize)[0]);
+        return start(impl, bufferSize, "echo");
+    }
+
+    /** Starts a server of {@code impl} speaking {@code protocol} ({@code echo} or {@code lines}); returns its port. */
+    public int start(Impl impl, int bufferSize, String protocol) throws IOException {
+        return Integer.parseInt(call("start " + impl.id() + " " + bufferSize + " " + protocol)[0]);
     }
 
     /** Starts a TLS echo server of {@code impl} presenting the certificate in {@code keyStore}; returns its port. */
@@ -108,6 +113,16 @@ public final class ServerProcess implements AutoCloseable {
     public long[] memory() throws IOException {
         String[] r = call("mem");
         return new long[] {Long.parseLong(r[0]), Long.parseLong(r[1])};
+    }
+
+    /**
+     * CPU time the server JVM has used so far (all its threads: carriers, pollers, GC, JIT), from
+     * {@code /proc/<pid>/stat} (utime + stime, in clock ticks of 10 ms), in nanoseconds.
+     */
+    public long cpuNanos() throws IOException {
+        String stat = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/" + process.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" "); // fields from 3 (state) on
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10_000_000L; // utime, stime: fields 14, 15
     }
 
     private String[] call(String command) throws IOException {

@@ -30,11 +30,11 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * java -cp jmh/target/benchmarks.jar dev.socketloom.jmh.Suite quick|full [resultsRoot, default jmh/results]
  * </pre>
  * <ul>
- *   <li>{@code quick}: interleaved echo (1, 100, 1 000 connections; 64 B and 4 KiB), sequential echo at 10 000
- *   connections, connect cycles, server disconnect (100, 1 000, 10 000) and footprint; 1 warm-up and 2 measurement
- *   iterations of 1 s (single-shot disconnect: 1 + 3), one fork;</li>
- *   <li>{@code full}: every benchmark and parameter (sequential echo at all four sizes too) with the annotations'
- *   settings (3 x 5 s warm-up, 5 x 5 s measurement; disconnect 3 + 10).</li>
+ *   <li>{@code quick}: interleaved echo (1, 100, 1 000, 10 000 connections; 64 B and 4 KiB) and pipelined line
+ *   protocol, 1 x 4 s warm-up and 4 x 6 s measurement; connect cycles, 1 x 1 s and 3 x 2 s; server disconnect
+ *   (100, 1 000, 10 000), 1 + 5 single shots; footprint with 64 B and 16 KiB handler buffers; one fork each;</li>
+ *   <li>{@code full}: the same benchmarks with the annotations' settings (interleaved 2 x 5 s + 5 x 5 s, connect
+ *   3 x 5 s + 5 x 5 s, disconnect 3 + 10 shots).</li>
  * </ul>
  * Both profiles then run the TLS benchmarks ({@link TlsEchoBenchmark}, {@link TlsHandshakeBenchmark}; quick: 1 + 2
  * iterations of 1 s) and the TLS footprint with 1 000 idle connections, summarized by {@link TlsReport}.
@@ -58,26 +58,25 @@ public final class Suite {
         writeMeta(dir.resolve("meta.json"), profile, now);
 
         if (profile.equals("quick")) {
-            TimeValue second = TimeValue.seconds(1);
             run(new OptionsBuilder().include(InterleavedEchoBenchmark.class.getName())
-                    .include(ConnectCycleBenchmark.class.getName())
-                    .warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second), dir,
-                    "jmh-interleaved-connect.json");
-            // interleaved stops at 1 000 connections (fd limit); 10 000 runs one implementation at a time
-            run(new OptionsBuilder().include(EchoBenchmark.class.getName()).param("connections", "10000")
-                    .warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second), dir,
-                    "jmh-echo.json");
+                    .include(PipelinedBenchmark.class.getName())
+                    .warmupIterations(1).warmupTime(TimeValue.seconds(4))
+                    .measurementIterations(4).measurementTime(TimeValue.seconds(6)), dir, "jmh-interleaved.json");
+            run(new OptionsBuilder().include(ConnectCycleBenchmark.class.getName())
+                    .warmupIterations(1).warmupTime(TimeValue.seconds(1))
+                    .measurementIterations(3).measurementTime(TimeValue.seconds(2)), dir, "jmh-connect.json");
             // single-shot iterations ignore the time settings
             run(new OptionsBuilder().include(ServerDisconnectBenchmark.class.getName())
-                    .warmupIterations(1).measurementIterations(3), dir, "jmh-disconnect.json");
+                    .warmupIterations(1).measurementIterations(5), dir, "jmh-disconnect.json");
         } else {
             run(new OptionsBuilder().include(InterleavedEchoBenchmark.class.getName())
-                    .include(EchoBenchmark.class.getName())
+                    .include(PipelinedBenchmark.class.getName())
                     .include(ConnectCycleBenchmark.class.getName())
                     .include(ServerDisconnectBenchmark.class.getName()), dir, "jmh.json");
         }
         TlsSuite.runTls(profile, dir);
-        List<Footprint.Result> footprint = Footprint.measure(List.of(Impl.values()), 10_000);
+        List<Footprint.Result> footprint = Footprint.measure(List.of(Impl.values()), 10_000, Footprint.SMALL,
+                Footprint.LARGE);
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT)
                 .writeValue(dir.resolve("footprint.json").toFile(), footprint);
         Map<String, Object> meta = new ObjectMapper().readValue(dir.resolve("meta.json").toFile(), Map.class);
@@ -106,6 +105,7 @@ public final class Suite {
         meta.put("cpu", cpuModel());
         meta.put("loadAverageAtStart", loadAverage());
         meta.put("serverJvmArgs", System.getProperty("socketloom.jmh.serverJvmArgs", ServerProcess.DEFAULT_JVM_ARGS));
+        meta.put("loadJvmArgs", System.getProperty("socketloom.jmh.loadJvmArgs", LoadProcess.JVM_ARGS));
         meta.put("serverCpus", System.getProperty("socketloom.jmh.serverCpus", "all"));
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(file.toFile(), meta);
     }

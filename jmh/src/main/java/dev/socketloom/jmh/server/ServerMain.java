@@ -16,7 +16,8 @@ import java.nio.file.Path;
  * outlives its parent's pipe.
  *
  * <pre>
- * start &lt;impl&gt; &lt;bufferSize&gt;  -> ok &lt;port&gt;        starts a server (closing a previous one)
+ * start &lt;impl&gt; &lt;bufferSize&gt; [echo|lines]  -> ok &lt;port&gt;  starts a server (closing a previous one); lines:
+ *                                              the line protocol of {@link LineServers} (socketloom, rawvt)
  * starttls &lt;tlsImpl&gt; &lt;bufferSize&gt; &lt;keystore&gt; -> ok &lt;port&gt;  the same with TLS ({@link TlsImpl})
  * count                       -> ok &lt;n&gt;           connections the server holds
  * disconnect                  -> ok &lt;nanos&gt;       terminates the server, timed here
@@ -47,7 +48,9 @@ public final class ServerMain {
                                 server.close();
                             }
                             server = null;
-                            server = EchoServer.start(Impl.of(cmd[1]), Integer.parseInt(cmd[2]));
+                            Impl impl = Impl.of(cmd[1]);
+                            server = cmd.length > 3 && cmd[3].equals("lines") ? LineServers.start(impl)
+                                    : EchoServer.start(impl, Integer.parseInt(cmd[2]));
                             out.println("ok " + server.port());
                         }
                         case "starttls" -> {

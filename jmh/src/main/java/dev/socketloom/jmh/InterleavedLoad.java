@@ -1,0 +1,120 @@
+package dev.socketloom.jmh;
+
+import dev.socketloom.jmh.load.LoadGenerator;
+import dev.socketloom.jmh.server.Impl;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Several servers measured <em>interleaved</em> under the same load: each implementation runs in its own server JVM
+ * with its own load JVM ({@link LoadProcess}) holding all its connections open, and one {@link #cycle} runs one load
+ * slice on every implementation in turn, starting with a different one each time. Only one implementation is under
+ * load at any moment, and background load on a shared machine hits every implementation alike, so the ratios hold
+ * even when the absolute numbers drift. Around each slice the server JVM's CPU time is read, so the results also
+ * say how much CPU the server and the client spent per round trip.
+ */
+final class InterleavedLoad implements AutoCloseable {
+
+    /** Per implementation: totals of the slices run so far. */
+    static final class Totals {
+        long nanos;
+        long roundTrips;
+        long answered;
+        long serverCpuNanos;
+        long clientCpuNanos;
+        long wallNanos;
+
+        void reset() {
+            nanos = roundTrips = answered = serverCpuNanos = clientCpuNanos = wallNanos = 0;
+        }
+    }
+
+    private final List<Impl> impls;
+    private final List<ServerProcess> servers = new ArrayList<>();
+    private final List<LoadProcess> loads = new ArrayList<>();
+    private int next;
+
+    /**
+     * Starts a server JVM and a load JVM per implementation; {@code protocol} and {@code bufferSize} go to the
+     * server ({@code ServerMain start}), {@code workload} to the load.
+     */
+    InterleavedLoad(List<Impl> impls, String protocol, int bufferSize, int connections, int threads,
+                    String workload) throws IOException {
+        this.impls = List.copyOf(impls);
+        try {
+            for (Impl impl : impls) {
+                ServerProcess server = new ServerProcess();
+                servers.add(server);
+                int port = server.start(impl, bufferSize, protocol);
+                LoadProcess load = new LoadProcess();
+                loads.add(load);
+                load.open(port, connections, threads, workload);
+            }
+        } catch (IOException | RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    List<Impl> impls() {
+        return impls;
+    }
+
+    /**
+     * The untimed ramp at the start of every slice: long enough for the first request on every connection to be
+     * answered (the burst every slice starts with), so that the measured part sees the steady closed loop.
+     */
+    static long rampNanos(int connections) {
+        return TimeUnit.MILLISECONDS.toNanos(50 + connections / 40);
+    }
+
+    /**
+     * One slice on each implementation, in rotating order: a ramp of {@code rampNanos}, then {@code sliceNanos}
+     * measured; adds to {@code totals[i]}.
+     */
+    void cycle(long rampNanos, long sliceNanos, Totals[] totals) throws IOException {
+        int start = next;
+        next = (next + 1) % impls.size();
+        for (int k = 0; k < impls.size(); k++) {
+            int i = (start + k) % impls.size();
+            ServerProcess server = servers.get(i);
+            long cpu0 = server.cpuNanos();
+            LoadGenerator.Slice s = loads.get(i).run(rampNanos, sliceNanos);
+            long cpu1 = server.cpuNanos();
+            Totals t = totals[i];
+            t.nanos += s.nanos();
+            t.roundTrips += s.roundTrips();
+            t.answered += s.answered(); // CPU is read around the whole slice, drain included: divide by this
+            t.clientCpuNanos += s.clientCpuNanos();
+            t.serverCpuNanos += cpu1 - cpu0;
+            t.wallNanos += s.wallNanos();
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        IOException first = null;
+        for (AutoCloseable c : concat()) {
+            try {
+                c.close();
+            } catch (IOException e) {
+                first = first == null ? e : first;
+            } catch (Exception e) {
+                first = first == null ? new IOException(e) : first;
+            }
+        }
+        loads.clear();
+        servers.clear();
+        if (first != null) {
+            throw first;
+        }
+    }
+
+    private List<AutoCloseable> concat() {
+        List<AutoCloseable> all = new ArrayList<>(loads);
+        all.addAll(servers);
+        return all;
+    }
+}
