@@ -13,13 +13,28 @@ import java.util.Arrays;
  * The receive side of one connection: a buffer over the socket's input stream shared by {@code read},
  * {@code readLine} and {@code peek}, so bytes peeked or left over after a line are never lost.
  *
- * <p>Not thread-safe: every method is called with the connection's read lock held. The buffer starts small (an idle
- * connection costs little) and doubles, up to {@link #STREAMING_BUFFER}, while reads keep filling it completely (the
- * peer streams, so each system call should fetch more); {@code readLine} may grow it further, up to the maximum line
- * length plus its terminator.
+ * <p>Not thread-safe: every method is called with the connection's read lock held.
+ *
+ * <p><b>Sizing.</b> The buffer exists to save system calls when the caller reads less than the peer sends; it adapts
+ * to the traffic so that an idle connection keeps (next to) nothing:
+ * <ul>
+ *   <li>A {@code read} that finds the buffer empty reads straight into the caller's array when that array is at
+ *   least as large as the buffer and the peer is not streaming: no copy, and no buffer held while the read waits for
+ *   the peer (a handler reading into its own array keeps no buffer at all).</li>
+ *   <li>The peer <em>streams</em> when the last read from the socket filled all the space it was offered; then the
+ *   next read from the socket goes through the buffer, grown to twice its size (at least twice the caller's request,
+ *   at most {@link #STREAMING_BUFFER}), so that each system call fetches more.</li>
+ *   <li>When a read from the socket that starts on an empty buffer follows one that used less than a quarter of it,
+ *   the burst is over and the buffer falls back to {@link #INITIAL_BUFFER} - unless that read was the first into a
+ *   buffer just grown: growing in steps inside one message ends with a small read too, and shrinking then would
+ *   regrow the buffer for every message of a steady exchange (4 KiB request/response would churn between sizes).</li>
+ *   <li>{@code readLine} grows the buffer as far as the longest line needs (the maximum line length plus its
+ *   terminator); the same rule shrinks it afterwards.</li>
+ * </ul>
  */
 final class ReadBuffer {
-    static final int INITIAL_BUFFER = 512;
+    /** The buffer's size when first needed, and the size it falls back to when a burst is over. */
+    static final int INITIAL_BUFFER = 64;
     /** Largest size adaptive growth reaches; readLine may grow further, up to the maximum line length. */
     static final int STREAMING_BUFFER = 16 * 1024;
 
@@ -28,12 +43,17 @@ final class ReadBuffer {
     private final int maxLineLength;
     private final Object peer;
 
-    private byte[] buf;
+    private byte[] buf; // null until something needs buffering
     private int pos;
     private int lim;
     /** Bytes handed to the caller so far; lets the event pump tell whether a READ callback consumed anything. */
     private long consumed;
-    private boolean growBuffer;
+    /** The last read from the socket filled all the space it was offered: the peer sends faster than we read. */
+    private boolean streaming;
+    /** The last read from the socket was the first into a buffer of a new size. */
+    private boolean resized;
+    /** Bytes the last read from the socket returned. */
+    private int lastRead;
     private volatile boolean eof;
 
     ReadBuffer(InputStream in, Activity activity, int maxLineLength, Object peer) {
@@ -111,7 +131,7 @@ final class ReadBuffer {
         }
         s.setSoTimeout(sliceMillis);
         try {
-            return fill() < 0 ? DataState.EOF : DataState.DATA;
+            return fill(1) < 0 ? DataState.EOF : DataState.DATA;
         } catch (SocketTimeoutException slice) {
             return DataState.NONE;
         } finally {
@@ -121,34 +141,58 @@ final class ReadBuffer {
         }
     }
 
-    private byte[] buffer() {
+    /** The size the buffer has, or will have when first needed. */
+    private int capacity() {
         byte[] b = buf;
-        if (b == null) {
-            b = new byte[INITIAL_BUFFER];
+        return b == null ? INITIAL_BUFFER : b.length;
+    }
+
+    /**
+     * The buffer for a read from the socket that starts on an empty buffer, sized by the rules in the class comment;
+     * {@code wanted} is what the caller asked for (1 for readLine and peek).
+     */
+    private byte[] emptyBuffer(int wanted) {
+        byte[] b = buf;
+        int size = b == null ? INITIAL_BUFFER : b.length;
+        if (streaming) {
+            int want = wanted >= STREAMING_BUFFER / 2 ? STREAMING_BUFFER : Integer.highestOneBit(wanted) * 4;
+            size = Math.max(size, Math.min(STREAMING_BUFFER, Math.max(size * 2, want)));
+        } else if (b != null && !resized && lastRead < size / 4) {
+            size = INITIAL_BUFFER; // the burst is over: an idle connection keeps only the small buffer
+        }
+        if (b == null || b.length != size) {
+            b = new byte[size];
             buf = b;
+            resized = true;
+        } else {
+            resized = false;
         }
         return b;
     }
 
-    /** Reads more bytes into the buffer after {@link #lim}; returns the count, or -1 at end of stream. */
-    int fill() throws IOException {
-        byte[] b = buffer();
+    /**
+     * Reads more bytes into the buffer after {@link #lim}; returns the count, or -1 at end of stream. {@code wanted}
+     * is what the caller needs at least (1 for readLine and peek), a hint for the buffer's size.
+     */
+    int fill(int wanted) throws IOException {
+        byte[] b;
         if (pos == lim) {
             pos = 0;
             lim = 0;
-            if (growBuffer) { // the last read filled the buffer: the peer streams, so read more per system call
-                growBuffer = false;
-                b = new byte[Math.min(STREAMING_BUFFER, b.length * 2)];
-                buf = b;
-            }
-        } else if (lim == b.length) {
-            if (pos > 0) {
-                System.arraycopy(b, pos, b, 0, lim - pos);
-                lim -= pos;
-                pos = 0;
-            } else {
-                b = Arrays.copyOf(b, growTo(b.length));
-                buf = b;
+            b = emptyBuffer(wanted);
+        } else {
+            b = buf;
+            resized = false;
+            if (lim == b.length) {
+                if (pos > 0) {
+                    System.arraycopy(b, pos, b, 0, lim - pos);
+                    lim -= pos;
+                    pos = 0;
+                } else {
+                    b = Arrays.copyOf(b, growTo(b.length));
+                    buf = b;
+                    resized = true;
+                }
             }
         }
         int space = b.length - lim;
@@ -159,7 +203,8 @@ final class ReadBuffer {
         }
         lim += n;
         activity.read(n);
-        growBuffer = n == space && b.length < STREAMING_BUFFER;
+        streaming = n == space;
+        lastRead = n;
         return n;
     }
 
@@ -180,17 +225,19 @@ final class ReadBuffer {
             if (eof) {
                 return -1;
             }
-            if (len >= (buf == null ? INITIAL_BUFFER : buf.length)) {
-                int n = in.read(b, off, len); // large reads bypass the buffer: no extra copy
+            if (len >= STREAMING_BUFFER || (!streaming && len >= capacity())) {
+                int n = in.read(b, off, len); // straight into the caller's array: no copy, no buffer while waiting
                 if (n < 0) {
                     eof = true;
                 } else {
                     activity.read(n);
                     consumed += n;
+                    streaming = n == len;
+                    lastRead = n;
                 }
                 return n;
             }
-            if (fill() < 0) {
+            if (fill(len) < 0) {
                 return -1;
             }
         }
@@ -206,7 +253,7 @@ final class ReadBuffer {
         if (len == 0) {
             return 0;
         }
-        if (pos == lim && (eof || fill() < 0)) {
+        if (pos == lim && (eof || fill(1) < 0)) {
             return -1;
         }
         int n = Math.min(len, lim - pos);
@@ -241,7 +288,7 @@ final class ReadBuffer {
                 throw tooLong(max);
             }
             scan = lim - pos; // relative: fill() may compact the buffer
-            if (eof || fill() < 0) {
+            if (eof || fill(1) < 0) {
                 if (lim == pos) {
                     return null;
                 }
