@@ -1,9 +1,11 @@
 package dev.socketloom.internal;
 
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.Condition;
@@ -12,19 +14,21 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The connected clients of one server, counted per remote address for {@code maxClientsPerAddress}, with a wait for
  * "no client left" that a graceful stop uses, and the bytes its clients moved. Lookups and updates are lock-free; the
- * lock only serves that wait, and a removal takes it only while somebody waits.
+ * lock only serves that wait, and a removal takes it only while somebody waits. Connections are kept by identity (no
+ * boxed key per client); this is the only registry an accepted client is in, the runtime's {@code connections()}
+ * reads it from here.
  *
- * <p>A client is counted under the address it was admitted with, remembered per client, so that a removal always
- * undoes exactly that count. Without the PROXY protocol that is the TCP peer, counted when the client is added on
- * the acceptor thread; with it, the original client named by the header, counted by {@link #admit} on the client's
- * own thread once the header has been read (until then the client is registered, so stops close it, but counted
- * under no address, so that the proxy's own address never fills up with connections that have not said who they
- * are). Counts only change inside the map's atomic {@code compute}, so a count can never be lost to a concurrent
- * removal of the last client of an address.
+ * <p>A client is counted under the address it was admitted with, remembered by the client itself
+ * ({@link SocketConnection#countAs}: a field, not a map entry per client), so that a removal always undoes exactly
+ * that count. Without the PROXY protocol that is the TCP peer, counted when the client is added on the acceptor
+ * thread; with it, the original client named by the header, counted by {@link #admit} on the client's own thread
+ * once the header has been read (until then the client is registered, so stops close it, but counted under no
+ * address, so that the proxy's own address never fills up with connections that have not said who they are).
+ * Counts only change inside the map's atomic {@code compute}, so a count can never be lost to a concurrent removal
+ * of the last client of an address.
  */
 final class ClientRegistry {
-    private final Map<Long, SocketConnection> clients = new ConcurrentHashMap<>();
-    private final Map<Long, InetAddress> countedAs = new ConcurrentHashMap<>();
+    private final Set<SocketConnection> clients = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition removed = lock.newCondition();
@@ -35,9 +39,9 @@ final class ClientRegistry {
 
     /** Registers {@code c}; counts it under its remote address now if {@code countNow} (the acceptor checked it). */
     void add(SocketConnection c, boolean countNow) {
-        clients.put(c.id(), c);
+        clients.add(c);
         if (countNow) {
-            admit(c, c.remoteAddress().getAddress(), 0);
+            admit(c, addressOf(c), 0);
         }
     }
 
@@ -61,9 +65,9 @@ final class ClientRegistry {
         if (!admitted[0]) {
             return false;
         }
-        countedAs.put(c.id(), address);
-        // removed while we counted: whichever of us takes the countedAs entry undoes the count, exactly once
-        if (!clients.containsKey(c.id()) && countedAs.remove(c.id(), address)) {
+        c.countAs(address);
+        // removed while we counted: whichever of us takes the count back from the client undoes it, exactly once
+        if (!clients.contains(c) && c.takeCount(address)) {
             uncount(address);
         }
         return true;
@@ -75,12 +79,12 @@ final class ClientRegistry {
 
     /** Removes {@code c}; returns whether it was registered (false for a second removal). */
     boolean remove(SocketConnection c) {
-        if (clients.remove(c.id()) == null) {
+        if (!clients.remove(c)) {
             return false;
         }
         removedBytesIn.add(c.activity().bytesIn());
         removedBytesOut.add(c.activity().bytesOut());
-        InetAddress a = countedAs.remove(c.id());
+        InetAddress a = c.takeCount();
         if (a != null) {
             uncount(a);
         }
@@ -93,6 +97,11 @@ final class ClientRegistry {
             }
         }
         return true;
+    }
+
+    private static InetAddress addressOf(SocketConnection c) {
+        InetSocketAddress remote = c.remoteAddress();
+        return remote == null ? null : remote.getAddress();
     }
 
     int size() {
@@ -114,7 +123,7 @@ final class ClientRegistry {
      */
     long bytesIn() {
         long sum = removedBytesIn.sum();
-        for (SocketConnection c : clients.values()) {
+        for (SocketConnection c : clients) {
             sum += c.activity().bytesIn();
         }
         return sum;
@@ -123,14 +132,14 @@ final class ClientRegistry {
     /** Bytes written to all clients, counted as {@link #bytesIn()} counts. */
     long bytesOut() {
         long sum = removedBytesOut.sum();
-        for (SocketConnection c : clients.values()) {
+        for (SocketConnection c : clients) {
             sum += c.activity().bytesOut();
         }
         return sum;
     }
 
     List<SocketConnection> snapshot() {
-        return List.copyOf(clients.values());
+        return List.copyOf(clients);
     }
 
     /**

@@ -1,12 +1,10 @@
 package dev.socketloom.internal;
 
-import dev.socketloom.ConnectOptions;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The byte path of one connection: reads through a {@link ReadBuffer} under the read lock, writes under the write
@@ -17,11 +15,10 @@ import java.util.concurrent.locks.ReentrantLock;
  * time; neither lock is ever held while taking the connection's state lock.
  */
 final class ConnectionIo {
-    private final SocketConnection conn;
+    private final SocketConnection conn; // also the source of the options: not kept twice
     private final Activity activity;
-    private final ConnectOptions options;
-    private final ReentrantLock readLock = new ReentrantLock();
-    private final ReentrantLock writeLock = new ReentrantLock();
+    private final Mutex readLock = new Mutex();
+    private final Mutex writeLock = new Mutex();
 
     // set by open() before the connection publishes OPEN (a volatile write), and by reopen() (startTls) with both
     // locks held; volatile for available() and eof(), which read them without a lock
@@ -30,18 +27,22 @@ final class ConnectionIo {
     private OutputStream out;
     private volatile boolean outputShutdown;
 
-    ConnectionIo(SocketConnection conn, Activity activity, ConnectOptions options) {
+    ConnectionIo(SocketConnection conn, Activity activity) {
         this.conn = conn;
         this.activity = activity;
-        this.options = options;
+    }
+
+    Activity activity() {
+        return activity;
     }
 
     /**
      * Takes the streams of the connected socket; called once, under the connection's state lock. {@code preread}
-     * holds bytes already taken from the socket (after a PROXY header) that reads must return first.
+     * holds bytes already taken from the socket (after a PROXY header) that reads must return first; {@code peer}
+     * names the other end in error messages.
      */
     void open(Socket s, Object peer, byte[] preread) throws IOException {
-        reader = new ReadBuffer(s.getInputStream(), activity, options.maxLineLength(), peer, preread);
+        reader = new ReadBuffer(s.getInputStream(), activity, conn.options().maxLineLength(), peer, preread);
         out = s.getOutputStream();
         socket = s;
     }
@@ -217,7 +218,8 @@ final class ConnectionIo {
             if (!conn.isOpenState()) {
                 return ReadBuffer.DataState.EOF;
             }
-            return reader.awaitUnreported(socket, sliceMillis, Sockets.timeoutMillis(options.readTimeout()), reported);
+            return reader.awaitUnreported(socket, sliceMillis, Sockets.timeoutMillis(conn.options().readTimeout()),
+                    reported);
         } finally {
             readLock.unlock();
         }

@@ -117,8 +117,8 @@ final class ListeningServer implements Server {
      */
     private void dispatch(Socket s) {
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
-        SocketConnection c = new SocketConnection(RuntimeCore.nextId(), runtime, this, clientOptions, remote,
-                RuntimeCore.clientThreadName(remote));
+        // null: the connection asks its socket for the address (one field less per idle connection)
+        SocketConnection c = new SocketConnection(RuntimeCore.nextId(), runtime, this, clientOptions, null);
         boolean preface = setup.opensOnClientThread();
         try {
             Sockets.configure(s, clientOptions);
@@ -132,11 +132,11 @@ final class ListeningServer implements Server {
         }
         clients.add(c, !setup.readsProxyHeader());
         try {
-            runtime.register(c);
+            runtime.adopt(c);
         } catch (InetException closed) {
             return; // the runtime is closing; register() already closed the connection
         }
-        if (c.startManager(c.threadName(), () -> serve(c), threads)) {
+        if (c.startManager(RuntimeCore.clientThreadName(remote), c, threads)) { // the connection's run() is serve(c)
             if (!preface) {
                 accepted.increment();
             }
@@ -145,8 +145,11 @@ final class ListeningServer implements Server {
         }
     }
 
-    /** The body of a client's thread: its setup (PROXY header, later TLS), then the handler. */
-    private void serve(SocketConnection c) {
+    /**
+     * The body of a client's thread (through {@link SocketConnection#run()}): its setup (PROXY header, later TLS),
+     * then the handler.
+     */
+    void serve(SocketConnection c) {
         CloseCause cause = null; // a handler that returns: PEER after end of stream, else LOCAL
         try {
             if (setup.run(c)) {
@@ -383,6 +386,11 @@ final class ListeningServer implements Server {
         boolean proxy = setup.readsProxyHeader();
         return clients.snapshot().stream().filter(c -> !proxy || c.isOpenState()).map(Connection.class::cast)
                 .toList();
+    }
+
+    /** The connected clients, for the runtime's {@code connections()}. */
+    List<SocketConnection> clientSnapshot() {
+        return clients.snapshot();
     }
 
     @Override

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,7 +32,8 @@ public final class RuntimeCore implements SocketRuntime {
     private static final AtomicLong IDS = new AtomicLong();
     private static final Duration INTERNAL_JOIN = Duration.ofSeconds(10);
 
-    private final Map<Long, SocketConnection> connections = new ConcurrentHashMap<>();
+    /** Connections this runtime opened itself (client side); accepted ones are in their server's registry only. */
+    private final Set<SocketConnection> connections = ConcurrentHashMap.newKeySet();
     private final Set<ListeningServer> servers = ConcurrentHashMap.newKeySet();
     private final Set<Dial> pendingConnects = ConcurrentHashMap.newKeySet();
     private final Threads threads = new Threads();
@@ -91,9 +91,25 @@ public final class RuntimeCore implements SocketRuntime {
         }
     }
 
-    /** Adds a connection; if the runtime closed concurrently, the connection is closed and NOT_INITIALIZED thrown. */
+    /**
+     * Adds a client-side connection; if the runtime closed concurrently, the connection is closed and NOT_INITIALIZED
+     * thrown.
+     */
     void register(SocketConnection c) throws InetException {
-        connections.put(c.id(), c);
+        connections.add(c);
+        watchIfOpen(c);
+    }
+
+    /**
+     * Takes on a connection a server accepted and registered itself (a server's clients are not kept twice): watches
+     * its deadlines; if the runtime closed concurrently, the connection is closed and NOT_INITIALIZED thrown. The
+     * server added it to its registry before this, so a concurrent close either finds it there or sees it here.
+     */
+    void adopt(SocketConnection c) throws InetException {
+        watchIfOpen(c);
+    }
+
+    private void watchIfOpen(SocketConnection c) throws InetException {
         if (c.needsWatchdog()) {
             watchdog.watch(c);
         }
@@ -104,7 +120,7 @@ public final class RuntimeCore implements SocketRuntime {
     }
 
     void unregister(SocketConnection c) {
-        connections.remove(c.id());
+        connections.remove(c);
         if (c.needsWatchdog()) {
             watchdog.unwatch(c);
         }
@@ -116,7 +132,11 @@ public final class RuntimeCore implements SocketRuntime {
 
     @Override
     public List<Connection> connections() {
-        return List.copyOf(connections.values());
+        List<Connection> all = new ArrayList<>(connections);
+        for (ListeningServer s : servers) {
+            all.addAll(s.clientSnapshot());
+        }
+        return List.copyOf(all);
     }
 
     @Override
@@ -166,7 +186,7 @@ public final class RuntimeCore implements SocketRuntime {
         }
         Socket s = connected.socket();
         InetSocketAddress target = connected.target();
-        SocketConnection c = new SocketConnection(nextId(), this, null, options, target, clientThreadName(target));
+        SocketConnection c = new SocketConnection(nextId(), this, null, options, target);
         c.attach(s);
         if (options.tls() != null) {
             register(c); // close() reaches it during the handshake, which runs here, on the caller's thread
@@ -200,8 +220,7 @@ public final class RuntimeCore implements SocketRuntime {
         }
         checkPort(port);
         InetSocketAddress unresolved = InetSocketAddress.createUnresolved(host, port);
-        SocketConnection c = new SocketConnection(nextId(), this, null, options, unresolved,
-                "socketloom-client-" + host + ":" + port);
+        SocketConnection c = new SocketConnection(nextId(), this, null, options, unresolved);
         EventPump pump = new EventPump(c, handler, EnumSet.allOf(Event.class), host, port);
         c.installPump(pump);
         register(c);
@@ -238,7 +257,7 @@ public final class RuntimeCore implements SocketRuntime {
                 toJoin.addAll(s.closeAll(CloseCause.RUNTIME_CLOSE));
                 deadline = max(deadline, s.options().joinDeadline());
             }
-            List<SocketConnection> open = List.copyOf(connections.values());
+            List<SocketConnection> open = List.copyOf(connections);
             long closeNotifyBy = System.nanoTime() + open.stream().mapToLong(c -> c.options().joinDeadline().toNanos())
                     .max().orElse(0) / 2; // one close_notify budget shared by all TLS connections
             for (SocketConnection c : open) {

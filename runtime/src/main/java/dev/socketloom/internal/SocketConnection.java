@@ -10,6 +10,9 @@ import dev.socketloom.TlsInfo;
 import dev.socketloom.TlsOptions;
 import dev.socketloom.ProxyHeader;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
@@ -18,7 +21,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The one implementation of {@link Connection}: the lifecycle state machine of one socket
@@ -36,21 +38,30 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>State changes happen under {@link #stateLock}; it is held only for non-blocking work (plus the socket close and
  * a thread start), never across reads, writes or joins, which {@link ConnectionIo} serializes with locks of its own.
  */
-public final class SocketConnection extends AbstractConnection {
+public final class SocketConnection extends AbstractConnection implements Threads.SelfCounting {
     private enum State { CONNECTING, OPEN, CLOSED }
+
+    private static final VarHandle COUNTED_AS;
+
+    static {
+        try {
+            COUNTED_AS = MethodHandles.lookup().findVarHandle(SocketConnection.class, "countedAs", InetAddress.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
 
     private final long id;
     private final RuntimeCore runtime;
     private final ListeningServer server;
     private final ConnectOptions options;
-    private final String threadName;
-    private final Activity activity;
     private final ConnectionIo io;
+    /** Where this connection goes; null for accepted connections, whose socket knows (and not kept twice). */
     private volatile InetSocketAddress remote;
+    /** The PROXY header read before the connection opened, or null; the proxy's address is the socket's peer. */
     private volatile ProxyHeader proxyHeader;
-    private volatile InetSocketAddress proxyAddress;
 
-    private final ReentrantLock stateLock = new ReentrantLock();
+    private final Mutex stateLock = new Mutex();
 
     // written under stateLock, volatile for lock-free reads
     private volatile State state = State.CONNECTING;
@@ -62,21 +73,27 @@ public final class SocketConnection extends AbstractConnection {
     private volatile AutoCloseable pending;
     private Thread closedManager; // guarded by stateLock
 
+    /** The address its server counts this client under for the per-address limit, or null ({@link ClientRegistry}). */
+    private volatile InetAddress countedAs;
+
     /** Why the runtime closed this connection on its own (TIMEOUT for write/idle expiry), or null. */
     private volatile InetError expiredBecause;
     /** Which deadline expired, for error messages; written before {@link #expiredBecause}. */
     private volatile String expiry = "timeout";
 
+    /**
+     * A connection to {@code remote}, or (null) one accepted by {@code server}, whose socket knows its address.
+     * Every field here is paid for by every idle connection, so what can be derived is derived (the thread name,
+     * the activity, the address of an accepted connection).
+     */
     SocketConnection(long id, RuntimeCore runtime, ListeningServer server, ConnectOptions options,
-                     InetSocketAddress remote, String threadName) {
+                     InetSocketAddress remote) {
         this.id = id;
         this.runtime = runtime;
         this.server = server;
         this.options = options;
         this.remote = remote;
-        this.threadName = threadName;
-        this.activity = new Activity(options);
-        this.io = new ConnectionIo(this, activity, options);
+        this.io = new ConnectionIo(this, new Activity(options));
     }
 
     // ------------------------------------------------------------------ lifecycle (package-private)
@@ -134,9 +151,9 @@ public final class SocketConnection extends AbstractConnection {
 
     private void applyProxyHeader(ProxyHeader h) { // under stateLock
         if (h != null && proxyHeader == null) {
+            InetSocketAddress peer = remoteAddress(); // the TCP peer: the proxy
             proxyHeader = h;
-            proxyAddress = remote;
-            remote = h.inetSource().orElse(remote);
+            remote = h.inetSource().orElse(peer);
         }
     }
 
@@ -153,8 +170,8 @@ public final class SocketConnection extends AbstractConnection {
             }
             applyProxyHeader(preface.header());
             TlsLayer layer = tls;
-            io.open(layer != null ? layer.socket() : socket, remote, preface.rest());
-            activity.touch();
+            io.open(layer != null ? layer.socket() : socket, this, preface.rest());
+            io.activity().touch();
             state = State.OPEN;
             LifecycleEvents.opened(this);
             return true;
@@ -240,6 +257,7 @@ public final class SocketConnection extends AbstractConnection {
         if (state != State.OPEN) {
             return;
         }
+        Activity activity = io.activity();
         if (activity.writeOverdue(now)) {
             expiry = "write timeout " + options.writeTimeout();
             closeOnce(InetError.TIMEOUT);
@@ -280,7 +298,7 @@ public final class SocketConnection extends AbstractConnection {
         stateLock.lock();
         try {
             if (state == State.CLOSED) {
-                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remote + " is closed");
+                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remoteAddress() + " is closed");
             }
             upgrade = state == State.OPEN;
             layer = server != null ? TlsLayer.server(socket, o, consumed)
@@ -296,7 +314,7 @@ public final class SocketConnection extends AbstractConnection {
             if (upgrade) {
                 io.reopen(layer.socket());
             } else if (!markOpen()) {
-                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remote + " is closed");
+                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remoteAddress() + " is closed");
             }
         } catch (IOException e) {
             throw state == State.CLOSED || e instanceof InetException ? failure(e, "TLS handshake")
@@ -304,16 +322,45 @@ public final class SocketConnection extends AbstractConnection {
         }
     }
 
+    /**
+     * The body of an accepted connection's thread: its server's handler ({@link ListeningServer#serve}). The
+     * connection is the thread's task itself, which saves a task object per client, and counts its own end.
+     */
+    @Override
+    public void run() {
+        try {
+            server.serve(this);
+        } finally {
+            runtime.threads().ended();
+        }
+    }
+
+    /** Remembers the address this client was counted under ({@link ClientRegistry#admit}). */
+    void countAs(InetAddress address) {
+        countedAs = address;
+    }
+
+    /** Takes back the count under {@code address} if it is still there: true for exactly one caller. */
+    boolean takeCount(InetAddress address) {
+        return COUNTED_AS.compareAndSet(this, address, null);
+    }
+
+    /** Takes back whatever count this client holds, for exactly one caller; null if none. */
+    InetAddress takeCount() {
+        return (InetAddress) COUNTED_AS.getAndSet(this, null);
+    }
+
     boolean needsWatchdog() {
-        return activity.hasDeadlines();
+        return io.activity().hasDeadlines();
     }
 
     Activity activity() {
-        return activity;
+        return io.activity();
     }
 
+    /** The name of the thread that manages this connection: {@code socketloom-client-<address>:<port>}. */
     String threadName() {
-        return threadName;
+        return RuntimeCore.clientThreadName(remoteAddress());
     }
 
     ConnectOptions options() {
@@ -351,10 +398,11 @@ public final class SocketConnection extends AbstractConnection {
         if (s != State.OPEN) {
             InetError why = expiredBecause;
             if (s == State.CLOSED && why != null) {
-                throw new InetException(why, "connection to " + remote + " was closed by its " + expiry);
+                throw new InetException(why, "connection to " + remoteAddress() + " was closed by its " + expiry);
             }
             throw new InetException(InetError.NOT_CONNECTED, s == State.CONNECTING
-                    ? "connection to " + remote + " is still connecting" : "connection to " + remote + " is closed");
+                    ? "connection to " + remoteAddress() + " is still connecting"
+                    : "connection to " + remoteAddress() + " is closed");
         }
     }
 
@@ -366,11 +414,11 @@ public final class SocketConnection extends AbstractConnection {
         if (state == State.CLOSED) {
             InetError why = expiredBecause;
             if (why != null) {
-                return new InetException(why, op + " on " + remote + " ended by the " + expiry, e);
+                return new InetException(why, op + " on " + remoteAddress() + " ended by the " + expiry, e);
             }
-            return new InetException(InetError.NOT_CONNECTED, op + " on " + remote + " ended by disconnect", e);
+            return new InetException(InetError.NOT_CONNECTED, op + " on " + remoteAddress() + " ended by disconnect", e);
         }
-        return new InetException(Errors.classify(e), op + " on " + remote, e);
+        return new InetException(Errors.classify(e), op + " on " + remoteAddress(), e);
     }
 
     @Override
@@ -426,7 +474,12 @@ public final class SocketConnection extends AbstractConnection {
 
     @Override
     public InetSocketAddress remoteAddress() {
-        return remote;
+        InetSocketAddress r = remote;
+        if (r == null) { // accepted: ask the socket (a new address object per call; only error paths call it often)
+            Socket s = socket;
+            return s != null && s.getRemoteSocketAddress() instanceof InetSocketAddress a ? a : null;
+        }
+        return r;
     }
 
     @Override
@@ -436,12 +489,16 @@ public final class SocketConnection extends AbstractConnection {
 
     @Override
     public InetSocketAddress proxyAddress() {
-        return proxyAddress;
+        if (proxyHeader == null) {
+            return null;
+        }
+        Socket s = socket; // the TCP peer: the proxy (not kept as a field of its own)
+        return s != null && s.getRemoteSocketAddress() instanceof InetSocketAddress a ? a : null;
     }
 
     @Override
     public Duration idleTime() {
-        return Duration.ofNanos(activity.idleNanos(System.nanoTime()));
+        return Duration.ofNanos(io.activity().idleNanos(System.nanoTime()));
     }
 
     // ------------------------------------------------------------------ Connection: disconnect
@@ -451,7 +508,7 @@ public final class SocketConnection extends AbstractConnection {
         long start = System.nanoTime();
         Thread t = closeOnce(null);
         // a TLS close_notify may have taken part of the deadline: the whole call stays within it
-        join(t, "connection " + remote + " is closed, but its thread", options.joinDeadline().minusNanos(
+        join(t, "connection " + remoteAddress() + " is closed, but its thread", options.joinDeadline().minusNanos(
                 Math.min(System.nanoTime() - start, options.joinDeadline().toNanos() / 2)));
     }
 
@@ -496,15 +553,15 @@ public final class SocketConnection extends AbstractConnection {
             ensureOpen();
             Thread m = manager;
             if (m != null) {
-                throw new InetException(InetError.INVALID_ARGUMENT, remote + " is already managed by thread "
+                throw new InetException(InetError.INVALID_ARGUMENT, remoteAddress() + " is already managed by thread "
                         + m.getName() + " (a server handler or an event thread)");
             }
             EventPump pump = new EventPump(this, handler, copy);
             events = pump;
-            String name = "socketloom-events-" + threadName.substring("socketloom-".length());
+            String name = "socketloom-events-" + threadName().substring("socketloom-".length());
             if (!startManager(name, pump, runtime.threads())) {
                 events = null;
-                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remote + " is closed");
+                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remoteAddress() + " is closed");
             }
         } finally {
             stateLock.unlock();
@@ -535,7 +592,7 @@ public final class SocketConnection extends AbstractConnection {
         if (t == null || t == Thread.currentThread()) {
             return; // from the event thread itself: it stops after the running callback and clears itself (pumpEnded)
         }
-        join(t, "event thread of " + remote);
+        join(t, "event thread of " + remoteAddress());
         stateLock.lock();
         try {
             if (manager == t) {
@@ -601,7 +658,7 @@ public final class SocketConnection extends AbstractConnection {
         try {
             if (server == null && pending.length > 0) {
                 closeOnce(null);
-                throw new InetException(InetError.TLS_HANDSHAKE_FAILED, remote + " sent " + pending.length
+                throw new InetException(InetError.TLS_HANDSHAKE_FAILED, remoteAddress() + " sent " + pending.length
                         + " bytes of plaintext before the TLS handshake (a STARTTLS injection?); disconnected");
             }
             secure(o, pending);
@@ -615,6 +672,6 @@ public final class SocketConnection extends AbstractConnection {
 
     @Override
     public String toString() {
-        return "Connection[" + id + " " + remote + " " + state + "]";
+        return "Connection[" + id + " " + remoteAddress() + " " + state + "]";
     }
 }
