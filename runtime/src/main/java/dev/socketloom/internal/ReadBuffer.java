@@ -24,12 +24,15 @@ import java.util.Arrays;
  *   <li>The peer <em>streams</em> when the last read from the socket filled all the space it was offered; then the
  *   next read from the socket goes through the buffer, grown to twice its size (at least twice the caller's request,
  *   at most {@link #STREAMING_BUFFER}), so that each system call fetches more.</li>
- *   <li>When a read from the socket that starts on an empty buffer follows one that used less than a quarter of it,
- *   the burst is over and the buffer falls back to {@link #INITIAL_BUFFER} - unless that read was the first into a
- *   buffer just grown: growing in steps inside one message ends with a small read too, and shrinking then would
- *   regrow the buffer for every message of a steady exchange (4 KiB request/response would churn between sizes).</li>
+ *   <li>An <em>arrival</em> is what the reads since the last one that started on an empty buffer brought in (a
+ *   line or a batch of pipelined requests that did not fit takes more than one). When the last arrival was larger
+ *   than the buffer, the next read that starts on an empty buffer gets a buffer that fits it.</li>
+ *   <li>When the last arrival used less than a quarter of the buffer, the burst is over and the buffer falls back
+ *   to {@link #INITIAL_BUFFER} - unless that arrival was the first into a buffer just resized: growing in steps
+ *   inside one message ends with a small read too, and shrinking then would regrow the buffer for every message
+ *   of a steady exchange (4 KiB request/response would churn between sizes).</li>
  *   <li>{@code readLine} grows the buffer as far as the longest line needs (the maximum line length plus its
- *   terminator); the same rule shrinks it afterwards.</li>
+ *   terminator); once that line is read, a buffer beyond {@link #STREAMING_BUFFER} falls back at once.</li>
  * </ul>
  */
 final class ReadBuffer {
@@ -50,10 +53,10 @@ final class ReadBuffer {
     private long consumed;
     /** The last read from the socket filled all the space it was offered: the peer sends faster than we read. */
     private boolean streaming;
-    /** The last read from the socket was the first into a buffer of a new size. */
+    /** The current arrival started in a buffer of a new size. */
     private boolean resized;
-    /** Bytes the last read from the socket returned. */
-    private int lastRead;
+    /** Bytes read from the socket since the last read that started on an empty buffer (the current arrival). */
+    private int arrival;
     private volatile boolean eof;
 
     ReadBuffer(InputStream in, Activity activity, int maxLineLength, Object peer) {
@@ -157,16 +160,19 @@ final class ReadBuffer {
         if (streaming) {
             int want = wanted >= STREAMING_BUFFER / 2 ? STREAMING_BUFFER : Integer.highestOneBit(wanted) * 4;
             size = Math.max(size, Math.min(STREAMING_BUFFER, Math.max(size * 2, want)));
-        } else if (b != null && !resized && lastRead < size / 4) {
+        } else if (size > STREAMING_BUFFER) {
+            size = INITIAL_BUFFER; // grown for one long line, which has been read
+        } else if (arrival > size) {
+            size = Math.min(STREAMING_BUFFER, Integer.highestOneBit(arrival - 1) * 2); // fit what came last time
+        } else if (b != null && !resized && arrival < size / 4) {
             size = INITIAL_BUFFER; // the burst is over: an idle connection keeps only the small buffer
         }
-        if (b == null || b.length != size) {
+        resized = b == null || b.length != size;
+        if (resized) {
             b = new byte[size];
             buf = b;
-            resized = true;
-        } else {
-            resized = false;
         }
+        arrival = 0;
         return b;
     }
 
@@ -182,7 +188,6 @@ final class ReadBuffer {
             b = emptyBuffer(wanted);
         } else {
             b = buf;
-            resized = false;
             if (lim == b.length) {
                 if (pos > 0) {
                     System.arraycopy(b, pos, b, 0, lim - pos);
@@ -191,7 +196,6 @@ final class ReadBuffer {
                 } else {
                     b = Arrays.copyOf(b, growTo(b.length));
                     buf = b;
-                    resized = true;
                 }
             }
         }
@@ -204,7 +208,7 @@ final class ReadBuffer {
         lim += n;
         activity.read(n);
         streaming = n == space;
-        lastRead = n;
+        arrival += n;
         return n;
     }
 
@@ -233,7 +237,7 @@ final class ReadBuffer {
                     activity.read(n);
                     consumed += n;
                     streaming = n == len;
-                    lastRead = n;
+                    arrival = n; // an arrival of its own, that went straight to the caller
                 }
                 return n;
             }

@@ -22,8 +22,8 @@ import org.junit.jupiter.api.Test;
 class ReadBufferTest {
 
     /** An input stream that returns the scripted chunks, one per read, each cut to the space offered. */
-    private static final class Script extends InputStream {
-        private final Deque<byte[]> chunks = new ArrayDeque<>();
+    private static class Script extends InputStream {
+        final Deque<byte[]> chunks = new ArrayDeque<>();
 
         Script add(int size, byte fill) {
             byte[] b = new byte[size];
@@ -170,5 +170,46 @@ class ReadBufferTest {
         }
         assertEquals(0, capacity(r), "reads straight into the caller's array: no buffer is ever made");
         assertEquals(-1, r.read(own, 0, own.length));
+    }
+
+    @Test
+    void pipelinedBatchesSettleAtOneReadFromTheSocketEach() throws Exception {
+        StringBuilder text = new StringBuilder(); // 16 requests of a small line protocol: header, value, CRLF
+        for (int i = 0; i < 16; i++) {
+            int len = 8 + (i * 7) % 25;
+            text.append("SET key:").append(1000 + i).append(' ').append(len).append("\r\n")
+                    .append("v".repeat(len)).append("\r\n");
+        }
+        byte[] batch = text.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        int[] reads = {0};
+        Script script = new Script() {
+            @Override
+            public int read(byte[] b, int off, int len) {
+                reads[0]++;
+                return super.read(b, off, len);
+            }
+        };
+        for (int i = 0; i < 40; i++) {
+            script.chunks.add(batch.clone()); // one batch per read, as the client writes it
+        }
+        ReadBuffer r = over(script);
+        byte[] value = new byte[64];
+        int readsAfterTen = 0;
+        for (int i = 0; i < 40; i++) {
+            if (i == 10) {
+                readsAfterTen = reads[0];
+            }
+            for (int k = 0; k < 16; k++) {
+                String line = r.readLine();
+                int len = Integer.parseInt(line.substring(line.lastIndexOf(' ') + 1));
+                int got = 0;
+                while (got < len + 2) {
+                    got += r.read(value, got, len + 2 - got); // the value and its CRLF
+                }
+                assertEquals("v".repeat(len) + "\r\n", new String(value, 0, len + 2,
+                        java.nio.charset.StandardCharsets.US_ASCII));
+            }
+        }
+        assertEquals(30, reads[0] - readsAfterTen, "one read from the socket per batch once settled");
     }
 }
