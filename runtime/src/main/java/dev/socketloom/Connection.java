@@ -95,7 +95,10 @@ public interface Connection extends Closeable {
      */
     int peek(byte[] buf, int off, int len) throws InetException;
 
-    /** {@return the bytes that can be read right now without blocking (0 if none or disconnected)} */
+    /**
+     * {@return how many bytes can be read right now without blocking: the bytes already buffered if there are any
+     * (without a system call), else what the socket holds; 0 if none or disconnected}
+     */
     int available();
 
     /**

@@ -1,7 +1,6 @@
 package dev.socketloom.internal;
 
 import dev.socketloom.Connection;
-import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,7 +11,7 @@ import java.util.Objects;
 /**
  * The skeleton of {@link Connection}: every method that is defined by the primitives ({@code read}, {@code write},
  * {@code disconnect}, ...) and so holds no state of its own beyond two lazily made stream views. Threading and
- * lifecycle are those of the primitives.
+ * lifecycle are those of the primitives. ({@code readFully} is a primitive: it holds the read lock once.)
  */
 abstract class AbstractConnection implements Connection {
     private InputStream inView; // made on first use: most connections never ask
@@ -20,20 +19,6 @@ abstract class AbstractConnection implements Connection {
 
     static void checkRange(byte[] b, int off, int len) {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "buffer").length);
-    }
-
-    @Override
-    public void readFully(byte[] b, int off, int len) throws InetException {
-        checkRange(b, off, len);
-        int done = 0;
-        while (done < len) {
-            int n = read(b, off + done, len - done);
-            if (n < 0) {
-                throw new InetException(InetError.NOT_CONNECTED,
-                        "stream from " + remoteAddress() + " ended after " + done + " of " + len + " bytes");
-            }
-            done += n;
-        }
     }
 
     /** Writes the line and its CRLF in one {@code write}, so concurrent writers never split it. */

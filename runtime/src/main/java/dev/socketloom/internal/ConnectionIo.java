@@ -113,6 +113,31 @@ final class ConnectionIo {
         }
     }
 
+    /**
+     * Reads {@code len} bytes under one hold of the read lock (a small field from a filled buffer is one lock and
+     * one copy); returns how many arrived: {@code len}, or fewer if the stream ended first.
+     */
+    int readFully(byte[] b, int off, int len) throws InetException {
+        readLock.lock();
+        try {
+            conn.ensureOpen();
+            ReadBuffer r = reader;
+            int got = 0;
+            while (got < len) {
+                int n = r.read(b, off + got, len - got);
+                if (n < 0) {
+                    break;
+                }
+                got += n;
+            }
+            return got;
+        } catch (IOException e) {
+            throw conn.failure(e, "readFully");
+        } finally {
+            readLock.unlock();
+        }
+    }
+
     String readLine() throws InetException {
         readLock.lock();
         try {
@@ -137,7 +162,11 @@ final class ConnectionIo {
         }
     }
 
-    /** Buffered plus readable-from-the-socket bytes; the caller checked that the connection is open. */
+    /**
+     * The buffered bytes if there are any, else what the socket could deliver now; the caller checked that the
+     * connection is open. Asking the kernel (an ioctl) only when nothing is buffered keeps the pipelining idiom -
+     * "reply once nothing more is available" after every request - free while a batch is being read.
+     */
     int available() {
         int buffered = 0;
         if (readLock.tryLock()) { // a reader blocked in the socket holds the lock: then nothing is buffered anyway
@@ -147,10 +176,13 @@ final class ConnectionIo {
                 readLock.unlock();
             }
         }
-        try {
-            return buffered + socket.getInputStream().available();
-        } catch (IOException e) {
+        if (buffered > 0) {
             return buffered;
+        }
+        try {
+            return socket.getInputStream().available();
+        } catch (IOException e) {
+            return 0;
         }
     }
 

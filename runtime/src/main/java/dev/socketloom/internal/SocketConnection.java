@@ -433,6 +433,16 @@ public final class SocketConnection extends AbstractConnection implements Thread
     }
 
     @Override
+    public void readFully(byte[] b, int off, int len) throws InetException {
+        checkRange(b, off, len);
+        int got = io.readFully(b, off, len);
+        if (got < len) {
+            throw new InetException(InetError.NOT_CONNECTED,
+                    "stream from " + remoteAddress() + " ended after " + got + " of " + len + " bytes");
+        }
+    }
+
+    @Override
     public String readLine() throws InetException {
         return io.readLine();
     }
