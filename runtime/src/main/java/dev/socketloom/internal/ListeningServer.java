@@ -16,8 +16,11 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
@@ -209,7 +212,11 @@ final class ListeningServer implements Server {
 
     /**
      * Phase one of every stop, also used by the runtime's close: stops accepting, closes and interrupts every
-     * client, and returns every thread of this server that must be joined. Blocks on nothing.
+     * client, and returns every thread of this server that must be joined. Blocks on nothing but the closes.
+     *
+     * <p>The threads come back in the order that makes the join cheap: the clients closed last first. Their threads
+     * end last (woken threads run in about the order they were woken), so the joiner waits once for the last of
+     * them and then finds the others already ended, instead of waiting - and being woken - once per thread.
      */
     List<Thread> closeAll(CloseCause cause) {
         if (cause == CloseCause.RUNTIME_CLOSE) {
@@ -217,10 +224,19 @@ final class ListeningServer implements Server {
         }
         List<Thread> toJoin = stopAccepting();
         long closeNotifyBy = System.nanoTime() + options.joinDeadline().toNanos() / 2; // shared by all TLS clients
-        for (SocketConnection c : clients.snapshot()) {
-            c.closeOnce(null, cause, closeNotifyBy);
+        Thread[] managers = ParallelClose.closeAll(clients.snapshot(), cause, closeNotifyBy, runtime.threads(),
+                "socketloom-server-" + port + "-closer");
+        Set<Thread> listed = Collections.newSetFromMap(new IdentityHashMap<>(managers.length * 2));
+        for (int i = managers.length - 1; i >= 0; i--) {
+            if (managers[i] != null && listed.add(managers[i])) {
+                toJoin.add(managers[i]);
+            }
         }
-        toJoin.addAll(threads.alive());
+        for (Thread t : threads.alive()) { // broadcast writers, and threads whose client left before the snapshot
+            if (!listed.contains(t)) {
+                toJoin.add(t); // each thread once: a straggler is reported once
+            }
+        }
         return toJoin;
     }
 
