@@ -40,8 +40,8 @@ public final class Report {
     private final Map<Integer, Map<Integer, Map<String, double[]>>> interleaved = new TreeMap<>();
     /** Pipelined line protocol: (requests per round trip, connections, impl) -> as {@link #interleaved}. */
     private final Map<Integer, Map<Integer, Map<String, double[]>>> pipelined = new TreeMap<>();
-    /** Connect cycles: (close mode, impl) -> cycles/s. */
-    private final Map<String, Map<String, Double>> connect = new TreeMap<>();
+    /** Connect cycles: (close mode, 1, impl) -> as {@link #interleaved}, a cycle counted as a round trip. */
+    private final Map<String, Map<Integer, Map<String, double[]>>> connect = new TreeMap<>();
     /** Disconnect: (clients, impl) -> mean ms. */
     private final Map<Integer, Map<String, Double>> disconnect = new TreeMap<>();
     /** Footprint: (handler buffer, impl) -> {heap B/conn, RSS B/conn}. */
@@ -98,17 +98,25 @@ public final class Report {
                 loadRow(pipelined, params.get("pipelined").asInt(), params.get("connections").asInt(),
                         b.get("secondaryMetrics"));
             } else if (name.endsWith("ConnectCycleBenchmark.cycle")) {
-                connect.computeIfAbsent(params.get("close").asText(), k -> new TreeMap<>()).put(impl, score);
+                loadRow(connect, params.get("close").asText(), 1, b.get("secondaryMetrics"));
             } else if (name.endsWith("ServerDisconnectBenchmark.disconnect")) {
-                disconnect.computeIfAbsent(params.get("clients").asInt(), k -> new TreeMap<>())
-                        .put(impl, toMillis(score, metric.get("scoreUnit").asText()));
+                JsonNode sec = b.get("secondaryMetrics");
+                Map<String, Double> row = disconnect.computeIfAbsent(params.get("clients").asInt(),
+                        k -> new TreeMap<>());
+                for (String i : IMPLS) {
+                    double ms = medianMillis(sec.path(auxName(i) + "Nanos").path("rawData"),
+                            sec.path(auxName(i) + "Shots").path("rawData"));
+                    if (ms > 0) {
+                        row.put(i, ms);
+                    }
+                }
             }
         }
     }
 
     /** One interleaved benchmark's row from the {@link ImplCounters} of every implementation it ran. */
-    private static void loadRow(Map<Integer, Map<Integer, Map<String, double[]>>> into, int key, int connections,
-                                JsonNode sec) {
+    private static <K> void loadRow(Map<K, Map<Integer, Map<String, double[]>>> into, K key, int connections,
+                                    JsonNode sec) {
         Map<String, double[]> row = into.computeIfAbsent(key, k -> new TreeMap<>())
                 .computeIfAbsent(connections, k -> new TreeMap<>());
         for (String i : IMPLS) {
@@ -126,25 +134,30 @@ public final class Report {
         }
     }
 
+    /** The median over iterations of nanos / shots, in ms; 0 if there is none. */
+    private static double medianMillis(JsonNode nanos, JsonNode shots) {
+        List<Double> per = new ArrayList<>();
+        for (int fork = 0; fork < nanos.size(); fork++) {
+            for (int it = 0; it < nanos.get(fork).size(); it++) {
+                double n = shots.get(fork).get(it).asDouble();
+                if (n > 0) {
+                    per.add(nanos.get(fork).get(it).asDouble() / n / 1e6);
+                }
+            }
+        }
+        if (per.isEmpty()) {
+            return 0;
+        }
+        per.sort(null);
+        int m = per.size() / 2;
+        return per.size() % 2 == 1 ? per.get(m) : (per.get(m - 1) + per.get(m)) / 2;
+    }
+
     /** The auxiliary counter prefix of an implementation in {@link ImplCounters}. */
     private static String auxName(String impl) {
         int dash = impl.indexOf('-');
         return dash < 0 ? impl
                 : impl.substring(0, dash) + Character.toUpperCase(impl.charAt(dash + 1)) + impl.substring(dash + 2);
-    }
-
-    private static double toMicros(double v, String unit) {
-        return switch (unit) {
-            case "ns/op" -> v / 1e3;
-            case "us/op" -> v;
-            case "ms/op" -> v * 1e3;
-            case "s/op" -> v * 1e6;
-            default -> throw new IllegalArgumentException("unexpected unit " + unit);
-        };
-    }
-
-    private static double toMillis(double v, String unit) {
-        return toMicros(v, unit) / 1e3;
     }
 
     // ---------------------------------------------------------------- charts
@@ -164,7 +177,7 @@ public final class Report {
         }
         if (!connect.isEmpty()) {
             CategoryChart c = chart("Connect + 1-byte echo + close (higher is better)", "close", "cycles/s");
-            addSeries(c, connect, v -> v);
+            addSeries(c, connectRates(), v -> v);
             save(c, dir.resolve("connect.png"));
         }
         if (!footprint.isEmpty()) {
@@ -233,11 +246,12 @@ public final class Report {
         }
         cpuTable(md);
         if (!connect.isEmpty()) {
-            md.append("### Connect + 1-byte echo + close — cycles/s\n\n");
-            simpleTable(md, "close", connect, true);
+            md.append("### Connect + 1-byte echo + close, interleaved — cycles/s\n\n");
+            simpleTable(md, "close", connectRates(), true);
         }
         if (!disconnect.isEmpty()) {
-            md.append("### Server disconnect — ms until every client thread is joined (lower is better)\n\n");
+            md.append("### Server disconnect, interleaved — ms until every client thread is joined, median "
+                    + "(lower is better)\n\n");
             simpleTable(md, "clients", disconnect, false);
         }
         if (!footprint.isEmpty()) {
@@ -264,7 +278,7 @@ public final class Report {
 
     /** Where the CPU went in the interleaved runs: server and client CPU time per round trip. */
     private void cpuTable(StringBuilder md) {
-        if (interleaved.isEmpty() && pipelined.isEmpty()) {
+        if (interleaved.isEmpty() && pipelined.isEmpty() && connect.isEmpty()) {
             return;
         }
         md.append("### CPU per round trip, µs: server JVM / load threads (cores used by each while loaded)\n\n")
@@ -277,6 +291,7 @@ public final class Report {
                 + " conns", row)));
         pipelined.forEach((p, byConns) -> byConns.forEach((n, row) -> cpuRow(md, "pipelined " + p + ", " + n
                 + " conns", row)));
+        connect.forEach((mode, byOne) -> byOne.values().forEach(row -> cpuRow(md, "connect cycle, " + mode, row)));
         md.append("\nThe load is the same code for every server, so a difference in round trips/s comes from the "
                 + "server; its CPU per round trip says how much of the machine each round trip costs it.\n\n");
     }
@@ -286,6 +301,14 @@ public final class Report {
         IMPLS.forEach(i -> md.append(' ').append(cell(row.get(i), v -> String.format(Locale.ROOT,
                 "%.1f / %.1f (%.2f / %.2f)", v[1], v[2], v[3], v[4]))).append(" |"));
         md.append('\n');
+    }
+
+    /** Connect cycles/s: (close mode, impl). */
+    private Map<String, Map<String, Double>> connectRates() {
+        Map<String, Map<String, Double>> out = new TreeMap<>();
+        connect.forEach((mode, byOne) -> byOne.values().forEach(row -> out.put(mode, project(Map.of(1, row), 0)
+                .get(1))));
+        return out;
     }
 
     private static <K> Map<K, Map<String, Double>> project(Map<K, Map<String, double[]>> data, int index) {
@@ -332,7 +355,7 @@ public final class Report {
         }));
         pipelined.forEach((p, byConns) -> byConns.forEach((n, row) -> target(md, "pipelined " + p + " × small "
                 + "lines, " + n + " conns: ≥ 0.97× raw VT + BufferedInputStream", ratio(row, VT), 0.97)));
-        connect.forEach((mode, row) -> target(md, "connect + close (" + mode + "): ≥ 0.95× raw VT",
+        connectRates().forEach((mode, row) -> target(md, "connect + close (" + mode + "): ≥ 0.95× raw VT",
                 row.containsKey(SL) && row.containsKey(VT) ? row.get(SL) / row.get(VT) : Double.NaN, 0.95));
         Map<String, Double> d = disconnect.get(10_000);
         if (d != null && d.containsKey(SL) && d.containsKey(EPOLL)) {
@@ -395,6 +418,11 @@ public final class Report {
     static Map<String, Double> pipelinedRates(Path dir, int pipelined, int connections) throws IOException {
         Report r = read(dir);
         return project(r.pipelined.getOrDefault(pipelined, Map.of()), 0).getOrDefault(connections, Map.of());
+    }
+
+    /** For tests: median server disconnect ms per implementation with {@code clients} clients. */
+    static Map<String, Double> disconnectMillis(Path dir, int clients) throws IOException {
+        return read(dir).disconnect.getOrDefault(clients, Map.of());
     }
 
     private static Report read(Path dir) throws IOException {

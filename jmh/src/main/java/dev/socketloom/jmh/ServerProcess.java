@@ -106,7 +106,13 @@ public final class ServerProcess implements AutoCloseable {
 
     /** Disconnects the child's server; returns the nanoseconds the child measured around it. */
     public long disconnect() throws IOException {
-        return Long.parseLong(call("disconnect")[0]);
+        return disconnectTimed()[0];
+    }
+
+    /** Disconnects the child's server; returns {wall, process CPU} nanoseconds the child measured around it. */
+    public long[] disconnectTimed() throws IOException {
+        String[] r = call("disconnect");
+        return new long[] {Long.parseLong(r[0]), Long.parseLong(r[1])};
     }
 
     /** {heap used after full GC, RSS} of the child, in bytes. */

@@ -20,7 +20,7 @@ import java.nio.file.Path;
  *                                              the line protocol of {@link LineServers} (socketloom, rawvt)
  * starttls &lt;tlsImpl&gt; &lt;bufferSize&gt; &lt;keystore&gt; -> ok &lt;port&gt;  the same with TLS ({@link TlsImpl})
  * count                       -> ok &lt;n&gt;           connections the server holds
- * disconnect                  -> ok &lt;nanos&gt;       terminates the server, timed here
+ * disconnect                  -> ok &lt;nanos&gt; &lt;cpu&gt; terminates the server, timed here (wall and process CPU ns)
  * mem                         -> ok &lt;heap&gt; &lt;rss&gt;  heap used after full GC, resident set, in bytes
  * quit                        -> ok                then exits
  * </pre>
@@ -64,9 +64,11 @@ public final class ServerMain {
                         }
                         case "count" -> out.println("ok " + (server == null ? 0 : server.activeConnections()));
                         case "disconnect" -> {
+                            long cpu0 = processCpuNanos();
                             long t0 = System.nanoTime();
                             server.disconnect();
-                            out.println("ok " + (System.nanoTime() - t0));
+                            long t1 = System.nanoTime();
+                            out.println("ok " + (t1 - t0) + " " + (processCpuNanos() - cpu0));
                         }
                         case "mem" -> out.println("ok " + heapAfterGc() + " " + rss());
                         case "quit" -> {
@@ -85,6 +87,12 @@ public final class ServerMain {
                 server.close();
             }
         }
+    }
+
+    /** CPU time of this whole JVM so far (CLOCK_PROCESS_CPUTIME_ID: every thread, nanosecond resolution). */
+    static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     static long heapAfterGc() {
