@@ -13,15 +13,20 @@ import java.net.Socket;
  * <p>This is the seam between the lifecycle and the bytes: it works on whatever {@link Socket} it is opened with,
  * so a layered socket (TLS) needs nothing here but its own streams. One reader and one writer may work at the same
  * time; neither lock is ever held while taking the connection's state lock.
+ *
+ * <p>The locks are not objects of their own: this object is the write lock and the {@link ReadBuffer} the read lock
+ * (both extend {@link Mutex}). Two lock objects would be 72 bytes on every idle connection, and the design's bar for
+ * the runtime's own cost per idle connection is 256 bytes.
  */
-final class ConnectionIo {
+final class ConnectionIo extends Mutex {
+    private static final long serialVersionUID = 1L;
+
     private final SocketConnection conn; // also the source of the options: not kept twice
     private final Activity activity;
-    private final Mutex readLock = new Mutex();
-    private final Mutex writeLock = new Mutex();
 
-    // set by open() before the connection publishes OPEN (a volatile write), and by reopen() (startTls) with both
-    // locks held; volatile for available() and eof(), which read them without a lock
+    // set by open() before the connection publishes OPEN (a volatile write), the socket also by reopen() (startTls)
+    // with both locks held; volatile for available() and eof(), which read them without a lock. The reader stays the
+    // same object for the connection's life: it is the read lock
     private volatile Socket socket;
     private volatile ReadBuffer reader;
     private OutputStream out;
@@ -49,10 +54,13 @@ final class ConnectionIo {
 
     /**
      * Replaces the streams with those of {@code s} (the TLS socket after {@code startTls}); the caller holds both
-     * locks ({@link #beginUpgrade}) and has drained the old buffer.
+     * locks ({@link #beginUpgrade}) and has drained the old buffer. The reader is kept and reads from the new stream:
+     * it is the read lock, which a reader waiting meanwhile must find the same when it gets it.
      */
     void reopen(Socket s) throws IOException {
-        open(s, reader.peer(), new byte[0]);
+        reader.switchTo(s.getInputStream());
+        out = s.getOutputStream();
+        socket = s;
     }
 
     /**
@@ -61,12 +69,13 @@ final class ConnectionIo {
      * upgrade needs the conversation to stand still.
      */
     byte[] beginUpgrade(boolean alreadySecure) throws InetException {
-        if (!readLock.tryLock()) {
+        ReadBuffer r = reader;
+        if (!r.tryLock()) {
             throw new InetException(InetError.INVALID_ARGUMENT, "startTls on " + conn.remoteAddress()
                     + " while another thread reads");
         }
-        if (!writeLock.tryLock()) {
-            readLock.unlock();
+        if (!tryLock()) {
+            r.unlock();
             throw new InetException(InetError.INVALID_ARGUMENT, "startTls on " + conn.remoteAddress()
                     + " while another thread writes");
         }
@@ -88,29 +97,36 @@ final class ConnectionIo {
 
     /** Unlocks what {@link #beginUpgrade} locked. */
     void endUpgrade() {
-        writeLock.unlock();
-        readLock.unlock();
+        unlock();
+        reader.unlock();
     }
 
     /** Takes the write lock if no write is in progress (a TLS close sends close_notify only then). */
     boolean tryLockWrite() {
-        return writeLock.tryLock();
+        return tryLock();
     }
 
     void unlockWrite() {
-        writeLock.unlock();
+        unlock();
     }
 
     int read(byte[] b, int off, int len) throws InetException {
-        readLock.lock();
+        ReadBuffer r = openReader();
+        r.lock();
         try {
             conn.ensureOpen();
-            return reader.read(b, off, len);
+            return r.read(b, off, len);
         } catch (IOException e) {
             throw conn.failure(e, "read");
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
+    }
+
+    /** The reader (the read lock), once the connection is open; NOT_CONNECTED (or why it closed) otherwise. */
+    private ReadBuffer openReader() throws InetException {
+        conn.ensureOpen(); // a volatile read of OPEN: open() set the reader before the connection published it
+        return reader;
     }
 
     /**
@@ -118,10 +134,10 @@ final class ConnectionIo {
      * one copy); returns how many arrived: {@code len}, or fewer if the stream ended first.
      */
     int readFully(byte[] b, int off, int len) throws InetException {
-        readLock.lock();
+        ReadBuffer r = openReader();
+        r.lock();
         try {
             conn.ensureOpen();
-            ReadBuffer r = reader;
             int got = 0;
             while (got < len) {
                 int n = r.read(b, off + got, len - got);
@@ -134,31 +150,33 @@ final class ConnectionIo {
         } catch (IOException e) {
             throw conn.failure(e, "readFully");
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
     }
 
     String readLine() throws InetException {
-        readLock.lock();
+        ReadBuffer r = openReader();
+        r.lock();
         try {
             conn.ensureOpen();
-            return reader.readLine();
+            return r.readLine();
         } catch (IOException e) {
             throw conn.failure(e, "readLine");
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
     }
 
     int peek(byte[] b, int off, int len) throws InetException {
-        readLock.lock();
+        ReadBuffer r = openReader();
+        r.lock();
         try {
             conn.ensureOpen();
-            return reader.peek(b, off, len);
+            return r.peek(b, off, len);
         } catch (IOException e) {
             throw conn.failure(e, "peek");
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
     }
 
@@ -169,11 +187,12 @@ final class ConnectionIo {
      */
     int available() {
         int buffered = 0;
-        if (readLock.tryLock()) { // a reader blocked in the socket holds the lock: then nothing is buffered anyway
+        ReadBuffer r = reader;
+        if (r.tryLock()) { // a reader blocked in the socket holds the lock: then nothing is buffered anyway
             try {
-                buffered = reader.buffered();
+                buffered = r.buffered();
             } finally {
-                readLock.unlock();
+                r.unlock();
             }
         }
         if (buffered > 0) {
@@ -192,7 +211,7 @@ final class ConnectionIo {
     }
 
     void write(byte[] b, int off, int len) throws InetException {
-        writeLock.lock();
+        lock(); // this object is the write lock
         try {
             conn.ensureOpen();
             if (outputShutdown) {
@@ -214,12 +233,12 @@ final class ConnectionIo {
         } catch (IOException e) {
             throw conn.failure(e, "write");
         } finally {
-            writeLock.unlock();
+            unlock();
         }
     }
 
     void shutdownOutput() throws InetException {
-        writeLock.lock();
+        lock(); // this object is the write lock
         try {
             conn.ensureOpen();
             if (!outputShutdown) {
@@ -236,7 +255,7 @@ final class ConnectionIo {
         } catch (IOException e) {
             throw conn.failure(e, "shutdownOutput");
         } finally {
-            writeLock.unlock();
+            unlock();
         }
     }
 
@@ -245,25 +264,33 @@ final class ConnectionIo {
      * {@link ReadBuffer#awaitUnreported}); EOF once the connection is closed.
      */
     ReadBuffer.DataState awaitData(int sliceMillis, ReadBuffer.Progress reported) throws IOException {
-        readLock.lock();
+        if (!conn.isOpenState()) {
+            return ReadBuffer.DataState.EOF;
+        }
+        ReadBuffer r = reader; // set before the connection published OPEN
+        r.lock();
         try {
             if (!conn.isOpenState()) {
                 return ReadBuffer.DataState.EOF;
             }
-            return reader.awaitUnreported(socket, sliceMillis, Sockets.timeoutMillis(conn.options().readTimeout()),
+            return r.awaitUnreported(socket, sliceMillis, Sockets.timeoutMillis(conn.options().readTimeout()),
                     reported);
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
     }
 
     /** Consumed and buffered counts, read together for the pump's bookkeeping. */
     ReadBuffer.Progress progress() {
-        readLock.lock();
+        ReadBuffer r = reader;
+        if (r == null) {
+            return new ReadBuffer.Progress(0, 0); // not open yet: nothing read
+        }
+        r.lock();
         try {
-            return reader.progress();
+            return r.progress();
         } finally {
-            readLock.unlock();
+            r.unlock();
         }
     }
 }

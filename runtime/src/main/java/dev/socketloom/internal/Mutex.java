@@ -7,13 +7,15 @@ import java.util.concurrent.locks.ReentrantLock;
  * A reentrant, non-fair mutual-exclusion lock with the semantics of {@link ReentrantLock} (waiters park, virtual
  * threads unmount while they wait) in one object instead of two: a {@code ReentrantLock} is a wrapper around its
  * synchronizer. Every connection holds three locks (state, read, write), and an idle connection's heap is what the
- * footprint bar of the design counts, so the wrappers' 16 bytes each are worth saving.
+ * footprint bar of the design counts, so the wrappers' 16 bytes each are worth saving - and where an object of the
+ * connection is guarded by a lock of its own, it can be that lock by extending this class ({@link ReadBuffer} is
+ * the read lock, {@link ConnectionIo} the write lock), which saves the lock object too.
  */
-final class Mutex extends AbstractQueuedSynchronizer {
+class Mutex extends AbstractQueuedSynchronizer {
     private static final long serialVersionUID = 1L;
 
     /** Acquires the lock, waiting (uninterruptibly) while another thread holds it. */
-    void lock() {
+    final void lock() {
         if (!compareAndSetState(0, 1)) {
             acquire(1);
         } else {
@@ -22,17 +24,17 @@ final class Mutex extends AbstractQueuedSynchronizer {
     }
 
     /** Acquires the lock only if it is free or already held by the caller. */
-    boolean tryLock() {
+    final boolean tryLock() {
         return tryAcquire(1);
     }
 
     /** Releases one hold of the lock; the caller must hold it. */
-    void unlock() {
+    final void unlock() {
         release(1);
     }
 
     @Override
-    protected boolean tryAcquire(int holds) {
+    protected final boolean tryAcquire(int holds) {
         Thread current = Thread.currentThread();
         int c = getState();
         if (c == 0) {
@@ -48,7 +50,7 @@ final class Mutex extends AbstractQueuedSynchronizer {
     }
 
     @Override
-    protected boolean tryRelease(int holds) {
+    protected final boolean tryRelease(int holds) {
         if (getExclusiveOwnerThread() != Thread.currentThread()) {
             throw new IllegalMonitorStateException();
         }
@@ -61,7 +63,7 @@ final class Mutex extends AbstractQueuedSynchronizer {
     }
 
     @Override
-    protected boolean isHeldExclusively() {
+    protected final boolean isHeldExclusively() {
         return getExclusiveOwnerThread() == Thread.currentThread();
     }
 }
