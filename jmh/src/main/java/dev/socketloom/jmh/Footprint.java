@@ -9,8 +9,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Memory per idle connection, per implementation and handler buffer: in a fresh server JVM, heap after full GC and
- * RSS are read with {@value #BASE} idle clients connected, then again with {@code n} more (each client has done one
+ * Memory per idle connection, per implementation and handler buffer: in a fresh server JVM, the live objects (a
+ * class histogram after full GC, without the GC's filler objects: dead space the GC may leave in regions it does not
+ * compact, which moved "heap used" by hundreds of bytes per connection between runs with 16 KiB buffers) and RSS
+ * are read with {@value #BASE} idle clients connected, then again with {@code n} more (each client has done one
  * 1-byte echo, so every handler runs and blocks in a read); the difference divided by {@code n} is the cost of one
  * idle connection.
  *
@@ -33,9 +35,13 @@ public final class Footprint {
     static final int WARM_CONNECTIONS = 2_000;
     static final int WARM_ECHOES = 20;
 
-    /** One implementation's result with one handler buffer size. */
+    /**
+     * One implementation's result with one handler buffer size. {@code heap*} are live objects (a class histogram
+     * after full GC, without the GC's filler objects), {@code heapUsed*} the heap used as the GC reports it.
+     */
     public record Result(String impl, int handlerBuffer, int connections, long heapBefore, long heapAfter,
-                         long rssBefore, long rssAfter, double heapPerConnection, double rssPerConnection) {
+                         long rssBefore, long rssAfter, double heapPerConnection, double rssPerConnection,
+                         double heapUsedPerConnection) {
     }
 
     private Footprint() {
@@ -72,8 +78,9 @@ public final class Footprint {
                 try (EchoClient client = new EchoClient(port, n)) {
                     client.verify(one);
                     long[] after = server.memory();
-                    return new Result(impl.id(), buffer, n, before[0], after[0], before[1], after[1],
-                            (after[0] - before[0]) / (double) n, (after[1] - before[1]) / (double) n);
+                    return new Result(impl.id(), buffer, n, before[2], after[2], before[1], after[1],
+                            (after[2] - before[2]) / (double) n, (after[1] - before[1]) / (double) n,
+                            (after[0] - before[0]) / (double) n);
                 }
             }
         }
@@ -103,8 +110,9 @@ public final class Footprint {
                 try (EchoClient client = new EchoClient(port, n, tls)) {
                     client.verify(new byte[] {1});
                     long[] after = server.memory();
-                    results.add(new Result(impl.id(), SMALL, n, before[0], after[0], before[1], after[1],
-                            (after[0] - before[0]) / (double) n, (after[1] - before[1]) / (double) n));
+                    results.add(new Result(impl.id(), SMALL, n, before[2], after[2], before[1], after[1],
+                            (after[2] - before[2]) / (double) n, (after[1] - before[1]) / (double) n,
+                            (after[0] - before[0]) / (double) n));
                 }
             }
             Result r = results.get(results.size() - 1);

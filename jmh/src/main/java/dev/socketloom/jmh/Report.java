@@ -13,10 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.knowm.xchart.BitmapEncoder;
-import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
-import org.knowm.xchart.style.Styler;
 
 /**
  * Turns a result directory ({@code jmh*.json}, {@code footprint.json}, {@code meta.json}) into PNG charts (XChart)
@@ -160,63 +156,24 @@ public final class Report {
                 : impl.substring(0, dash) + Character.toUpperCase(impl.charAt(dash + 1)) + impl.substring(dash + 2);
     }
 
-    // ---------------------------------------------------------------- charts
-
     private void charts(Path dir) throws IOException {
         for (var bySize : interleaved.entrySet()) {
-            CategoryChart c = chart("Echo " + bySize.getKey() + " B, interleaved: round trips/s (higher is better)",
-                    "concurrent connections per implementation", "round trips/s");
-            addSeries(c, bySize.getValue(), v -> v[0]);
-            save(c, dir.resolve("interleaved-" + bySize.getKey() + "B.png"));
+            ReportCharts.save(dir.resolve("interleaved-" + bySize.getKey() + "B.png"), "Echo " + bySize.getKey()
+                    + " B, interleaved: round trips/s (higher is better)", "concurrent connections per implementation",
+                    "round trips/s", IMPLS, project(bySize.getValue(), 0));
         }
         if (!disconnect.isEmpty()) {
-            CategoryChart c = chart("Server disconnect latency (lower is better)", "connected idle clients",
-                    "ms until all threads joined");
-            addSeries(c, disconnect, v -> v);
-            save(c, dir.resolve("disconnect.png"));
+            ReportCharts.save(dir.resolve("disconnect.png"), "Server disconnect latency (lower is better)",
+                    "connected idle clients", "ms until all threads joined", IMPLS, disconnect);
         }
         if (!connect.isEmpty()) {
-            CategoryChart c = chart("Connect + 1-byte echo + close (higher is better)", "close", "cycles/s");
-            addSeries(c, connectRates(), v -> v);
-            save(c, dir.resolve("connect.png"));
+            ReportCharts.save(dir.resolve("connect.png"), "Connect + 1-byte echo + close (higher is better)",
+                    "close", "cycles/s", IMPLS, connectRates());
         }
         if (!footprint.isEmpty()) {
-            CategoryChart c = chart("Heap per idle connection (" + footprintConnections + " connections)",
-                    "handler buffer (bytes)", "bytes per connection");
-            addSeries(c, footprint, v -> v[0]);
-            save(c, dir.resolve("footprint.png"));
+            ReportCharts.save(dir.resolve("footprint.png"), "Heap per idle connection (" + footprintConnections
+                    + " connections)", "handler buffer (bytes)", "bytes per connection", IMPLS, project(footprint, 0));
         }
-    }
-
-    private static CategoryChart chart(String title, String x, String y) {
-        CategoryChart c = new CategoryChartBuilder().width(800).height(450).title(title).xAxisTitle(x)
-                .yAxisTitle(y).build();
-        c.getStyler().setLegendPosition(Styler.LegendPosition.InsideNW);
-        c.getStyler().setAvailableSpaceFill(0.9);
-        c.getStyler().setLocale(Locale.ROOT);
-        c.getStyler().setDecimalPattern("#,###.##");
-        return c;
-    }
-
-    /** One series per implementation over the outer keys of {@code data} (outer key -> impl -> value). */
-    private static <K, V> void addSeries(CategoryChart c, Map<K, Map<String, V>> data, Function<V, Double> value) {
-        List<String> xs = data.keySet().stream().map(String::valueOf).toList();
-        for (String impl : IMPLS) {
-            if (data.values().stream().noneMatch(m -> m.containsKey(impl))) {
-                continue;
-            }
-            List<Double> ys = new ArrayList<>();
-            for (Map<String, V> m : data.values()) {
-                V v = m.get(impl);
-                // XChart needs a value per category; a missing point is drawn as 0 and flagged in the tables
-                ys.add(v == null ? 0.0 : value.apply(v));
-            }
-            c.addSeries(impl, xs, ys);
-        }
-    }
-
-    private static void save(CategoryChart c, Path file) throws IOException {
-        BitmapEncoder.saveBitmap(c, file.toString(), BitmapEncoder.BitmapFormat.PNG);
     }
 
     // ---------------------------------------------------------------- tables

@@ -115,10 +115,10 @@ public final class ServerProcess implements AutoCloseable {
         return new long[] {Long.parseLong(r[0]), Long.parseLong(r[1])};
     }
 
-    /** {heap used after full GC, RSS} of the child, in bytes. */
+    /** {heap used after full GC, RSS, live objects without GC fillers} of the child, in bytes. */
     public long[] memory() throws IOException {
         String[] r = call("mem");
-        return new long[] {Long.parseLong(r[0]), Long.parseLong(r[1])};
+        return new long[] {Long.parseLong(r[0]), Long.parseLong(r[1]), Long.parseLong(r[2])};
     }
 
     /**

@@ -31,8 +31,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * </pre>
  * <ul>
  *   <li>{@code quick}: interleaved echo (1, 100, 1 000, 10 000 connections; 64 B and 4 KiB) and pipelined line
- *   protocol, 1 x 4 s warm-up and 4 x 6 s measurement; connect cycles, 1 x 1 s and 3 x 2 s; server disconnect
- *   (100, 1 000, 10 000), 1 + 5 single shots; footprint with 64 B and 16 KiB handler buffers; one fork each;</li>
+ *   protocol, 2 x 4 s warm-up and 4 x 6 s measurement; connect cycles, 1 x 1 s and 3 x 2 s; server disconnect
+ *   (100, 1 000, 10 000), 1 + 5 operations (each disconnects every implementation once); footprint with 64 B and
+ *   16 KiB handler buffers; one fork each;</li>
  *   <li>{@code full}: the same benchmarks with the annotations' settings (interleaved 2 x 5 s + 5 x 5 s, connect
  *   3 x 5 s + 5 x 5 s, disconnect 3 + 10 shots).</li>
  * </ul>
@@ -60,7 +61,7 @@ public final class Suite {
         if (profile.equals("quick")) {
             run(new OptionsBuilder().include(InterleavedEchoBenchmark.class.getName())
                     .include(PipelinedBenchmark.class.getName())
-                    .warmupIterations(1).warmupTime(TimeValue.seconds(4))
+                    .warmupIterations(2).warmupTime(TimeValue.seconds(4))
                     .measurementIterations(4).measurementTime(TimeValue.seconds(6)), dir, "jmh-interleaved.json");
             run(new OptionsBuilder().include(ConnectCycleBenchmark.class.getName())
                     .warmupIterations(1).warmupTime(TimeValue.seconds(1))
