@@ -12,10 +12,18 @@ import java.util.Objects;
  * The skeleton of {@link Connection}: every method that is defined by the primitives ({@code read}, {@code write},
  * {@code disconnect}, ...) and so holds no state of its own beyond two lazily made stream views. Threading and
  * lifecycle are those of the primitives. ({@code readFully} is a primitive: it holds the read lock once.)
+ *
+ * <p>It extends {@link Mutex} only to give {@link SocketConnection} its state lock without a lock object (32 bytes
+ * on every idle connection, see Mutex).
  */
-abstract class AbstractConnection implements Connection {
-    private InputStream inView; // made on first use: most connections never ask
-    private OutputStream outView;
+abstract class AbstractConnection extends Mutex implements Connection {
+    private static final long serialVersionUID = 1L;
+
+    private Views views; // made on first use: most connections never ask, and one field costs less than two
+
+    /** The stream views of this connection; they hold no state, a racing second pair is harmless. */
+    private record Views(InputStream in, OutputStream out) {
+    }
 
     static void checkRange(byte[] b, int off, int len) {
         Objects.checkFromIndexSize(off, len, Objects.requireNonNull(b, "buffer").length);
@@ -40,20 +48,19 @@ abstract class AbstractConnection implements Connection {
 
     @Override
     public InputStream inputStream() {
-        InputStream v = inView;
-        if (v == null) {
-            v = new In(); // a racing second view is harmless: views hold no state
-            inView = v;
-        }
-        return v;
+        return views().in();
     }
 
     @Override
     public OutputStream outputStream() {
-        OutputStream v = outView;
+        return views().out();
+    }
+
+    private Views views() {
+        Views v = views;
         if (v == null) {
-            v = new Out();
-            outView = v;
+            v = new Views(new In(), new Out());
+            views = v;
         }
         return v;
     }

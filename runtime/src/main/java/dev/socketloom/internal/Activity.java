@@ -20,9 +20,10 @@ final class Activity {
     /** The timeouts, read from the (shared) options when needed: one reference instead of three fields. */
     private final ConnectOptions options;
 
-    private volatile long readOps;
-    private volatile long writeOps;
-    private long seenOps; // racy by design: a lost update only makes the next reader re-read the clock
+    // operation counts are compared for change only, so ints that wrap are enough (8 bytes less per connection)
+    private volatile int readOps;
+    private volatile int writeOps;
+    private int seenOps; // racy by design: a lost update only makes the next reader re-read the clock
     private long bytesIn; // published by readOps
     private long bytesOut; // published by writeOps
     private volatile long lastActivityNanos = System.nanoTime();
@@ -86,12 +87,14 @@ final class Activity {
 
     /** Bytes read from the socket so far. */
     long bytesIn() {
-        return readOps == 0 ? 0 : bytesIn; // the volatile count first: it publishes the bytes
+        int published = readOps; // the volatile count first: it publishes the bytes (any value; ints wrap)
+        return published == 0 && bytesIn == 0 ? 0 : bytesIn;
     }
 
     /** Bytes written to the socket so far, by writes that completed. */
     long bytesOut() {
-        return writeOps == 0 ? 0 : bytesOut;
+        int published = writeOps; // as in bytesIn()
+        return published == 0 && bytesOut == 0 ? 0 : bytesOut;
     }
 
     /** Whether a write has been blocked for longer than the write timeout, as of {@code now}. */
@@ -108,7 +111,7 @@ final class Activity {
 
     /** Nanoseconds since the last read or write was noticed, as of {@code now}. */
     long idleNanos(long now) {
-        long ops = readOps + writeOps;
+        int ops = readOps + writeOps;
         if (ops != seenOps) {
             seenOps = ops;
             lastActivityNanos = now;

@@ -35,8 +35,10 @@ import java.util.Set;
  * The PROXY header is another ({@link ClientSetup}): {@link #markOpen(ProxyHeaderReader.Preface)} takes the header's
  * client as {@link #remoteAddress()} and the bytes read past the header as the first bytes of the stream.
  *
- * <p>State changes happen under {@link #stateLock}; it is held only for non-blocking work (plus the socket close and
- * a thread start), never across reads, writes or joins, which {@link ConnectionIo} serializes with locks of its own.
+ * <p>State changes happen under the state lock - this object itself, a {@link Mutex} through
+ * {@link AbstractConnection}, so that an idle connection does not pay for a lock object; it is held only for
+ * non-blocking work (plus the socket close and a thread start), never across reads, writes or joins, which
+ * {@link ConnectionIo} serializes with locks of its own.
  */
 public final class SocketConnection extends AbstractConnection implements Threads.SelfCounting {
     private enum State { CONNECTING, OPEN, CLOSED }
@@ -61,9 +63,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
     /** The PROXY header read before the connection opened, or null; the proxy's address is the socket's peer. */
     private volatile ProxyHeader proxyHeader;
 
-    private final Mutex stateLock = new Mutex();
-
-    // written under stateLock, volatile for lock-free reads
+    // written under the state lock, volatile for lock-free reads
     private volatile State state = State.CONNECTING;
     private volatile Socket socket;
     private volatile Thread manager;
@@ -71,7 +71,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
     private volatile TlsLayer tls;
     /** An async connect still dialing; closed by a disconnect like the socket. */
     private volatile AutoCloseable pending;
-    private Thread closedManager; // guarded by stateLock
+    private Thread closedManager; // guarded by the state lock
 
     /** The address its server counts this client under for the per-address limit, or null ({@link ClientRegistry}). */
     private volatile InetAddress countedAs;
@@ -103,7 +103,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
      * disconnected meanwhile.
      */
     boolean attach(Socket s) {
-        stateLock.lock();
+        lock();
         try {
             if (state == State.CLOSED) {
                 Sockets.closeQuietly(s);
@@ -112,13 +112,13 @@ public final class SocketConnection extends AbstractConnection implements Thread
             socket = s;
             return true;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
     /** Attaches an async connect's dial, so that a disconnect cancels it; false (closing it) if already closed. */
     boolean attachPending(AutoCloseable dial) {
-        stateLock.lock();
+        lock();
         try {
             if (state == State.CLOSED) {
                 Sockets.closeQuietly(dial);
@@ -127,7 +127,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
             pending = dial;
             return true;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -141,15 +141,15 @@ public final class SocketConnection extends AbstractConnection implements Thread
      * stays available as {@link #proxyAddress()}); nothing for a null header.
      */
     void proxied(ProxyHeader h) {
-        stateLock.lock();
+        lock();
         try {
             applyProxyHeader(h);
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
-    private void applyProxyHeader(ProxyHeader h) { // under stateLock
+    private void applyProxyHeader(ProxyHeader h) { // under the state lock
         if (h != null && proxyHeader == null) {
             InetSocketAddress peer = remoteAddress(); // the TCP peer: the proxy
             proxyHeader = h;
@@ -163,7 +163,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
      * application reads. False if this connection was disconnected meanwhile.
      */
     boolean markOpen(ProxyHeaderReader.Preface preface) throws IOException {
-        stateLock.lock();
+        lock();
         try {
             if (state == State.CLOSED) {
                 return false;
@@ -176,7 +176,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
             LifecycleEvents.opened(this);
             return true;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -186,7 +186,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
      * it) or prevents it from ever starting: no handler code can begin after disconnect returned (L4).
      */
     boolean startManager(String name, Runnable body, ThreadStarter starter) {
-        stateLock.lock();
+        lock();
         try {
             if (state == State.CLOSED || manager != null) {
                 return false;
@@ -198,7 +198,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
             manager = t;
             return true;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -221,7 +221,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
      * so that a stop closing many TLS clients spends at most that long on peers that do not read.
      */
     Thread closeOnce(InetError reason, CloseCause cause, long closeNotifyBy) {
-        stateLock.lock();
+        lock();
         try {
             if (state != State.CLOSED) {
                 if (reason != null) {
@@ -248,7 +248,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
             }
             return closedManager;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -295,7 +295,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
     void secure(TlsOptions o, byte[] consumed) throws InetException {
         TlsLayer layer;
         boolean upgrade;
-        stateLock.lock();
+        lock();
         try {
             if (state == State.CLOSED) {
                 throw new InetException(InetError.NOT_CONNECTED, "connection to " + remoteAddress() + " is closed");
@@ -307,7 +307,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
         } catch (IOException e) {
             throw failure(e, "TLS setup");
         } finally {
-            stateLock.unlock();
+            unlock();
         }
         try {
             layer.handshake(runtime.watchdog(), Sockets.timeoutMillis(options.readTimeout()));
@@ -558,7 +558,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
         Objects.requireNonNull(handler, "handler");
         Objects.requireNonNull(mask, "events");
         EnumSet<Event> copy = mask.isEmpty() ? EnumSet.noneOf(Event.class) : EnumSet.copyOf(mask);
-        stateLock.lock();
+        lock();
         try {
             ensureOpen();
             Thread m = manager;
@@ -574,7 +574,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
                 throw new InetException(InetError.NOT_CONNECTED, "connection to " + remoteAddress() + " is closed");
             }
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -587,7 +587,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
     public void disableEvents() throws InetException {
         EventPump pump;
         Thread t;
-        stateLock.lock();
+        lock();
         try {
             pump = events;
             if (pump == null) {
@@ -597,19 +597,19 @@ public final class SocketConnection extends AbstractConnection implements Thread
             pump.cancel();
             events = null;
         } finally {
-            stateLock.unlock();
+            unlock();
         }
         if (t == null || t == Thread.currentThread()) {
             return; // from the event thread itself: it stops after the running callback and clears itself (pumpEnded)
         }
         join(t, "event thread of " + remoteAddress());
-        stateLock.lock();
+        lock();
         try {
             if (manager == t) {
                 manager = null;
             }
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
@@ -621,7 +621,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
 
     /** Called by the pump's thread when the pump ends (EOF, error, cancel). */
     void pumpEnded(EventPump pump) {
-        stateLock.lock();
+        lock();
         try {
             if (events == pump) {
                 events = null;
@@ -630,7 +630,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
                 manager = null; // an event thread (not a server handler running the pump inline) is done
             }
         } finally {
-            stateLock.unlock();
+            unlock();
         }
     }
 
