@@ -41,7 +41,8 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
 
     static {
         try {
-            COUNTED_AS = MethodHandles.lookup().findVarHandle(ConnectionLifecycle.class, "countedAs", InetAddress.class);
+            COUNTED_AS = MethodHandles.lookup()
+                    .findVarHandle(ConnectionLifecycle.class, "countedAs", InetAddress.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -360,7 +361,8 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
             if (why != null) {
                 return new InetException(why, op + " on " + remoteAddress() + " ended by the " + expiry, e);
             }
-            return new InetException(InetError.NOT_CONNECTED, op + " on " + remoteAddress() + " ended by disconnect", e);
+            return new InetException(InetError.NOT_CONNECTED, op + " on " + remoteAddress() + " ended by disconnect",
+                    e);
         }
         return new InetException(Errors.classify(e), op + " on " + remoteAddress(), e);
     }

@@ -13,7 +13,8 @@
  * <tr><td>{@link JoinPolicy}, {@link Joiner}</td><td>join interrupted threads against one deadline, never the caller
  *     (L5), naming stragglers (L6); the seam tests replace</td></tr>
  * <tr><td rowspan="6">connection</td><td>{@link ConnectionLifecycle}</td><td>the state machine
- *     {@code CONNECTING -> OPEN -> CLOSED} and what it owns: socket, managing thread, close ({@code closeOnce})</td></tr>
+ *     {@code CONNECTING -> OPEN -> CLOSED} and what it owns: socket, managing thread, close
+ *     ({@code closeOnce})</td></tr>
  * <tr><td>{@link SocketConnection}</td><td>the {@code Connection} API over the lifecycle: I/O, addresses, disconnect
  *     and abort with their joins, events, TLS</td></tr>
  * <tr><td>{@link AbstractConnection}</td><td>the conveniences built on the primitives ({@code writeLine},
@@ -29,17 +30,21 @@
  * <tr><td>{@link Dial}</td><td>connect to every address a name resolves to (Happy Eyeballs)</td></tr>
  * <tr><td>{@link ClientSetup}</td><td>what runs on an accepted client's own thread before its handler: PROXY
  *     header, admission, TLS handshake</td></tr>
- * <tr><td rowspan="6">server</td><td>{@link ListeningServer}</td><td>{@code Server}: wires the parts below;
+ * <tr><td rowspan="7">server</td><td>{@link ListeningServer}</td><td>{@code Server}: wires the parts below;
  *     disconnect, stop, management, observation</td></tr>
  * <tr><td>{@link Acceptor}</td><td>the accept loop (a platform thread) and its flow control: suspend, throttle,
  *     back-off (L12)</td></tr>
+ * <tr><td>{@link ClientSessions}</td><td>each client from accept to close: register, start its thread, setup,
+ *     handler, close; counts accepted clients and handler failures</td></tr>
  * <tr><td>{@link ClientRegistry}</td><td>who is connected, per-address counts, "no client left"</td></tr>
- * <tr><td>{@link ClientThreads}</td><td>the server's client threads: {@code RUNNING -> SHUTDOWN -> TERMINATED}</td></tr>
+ * <tr><td>{@link ClientThreads}</td><td>the server's client threads:
+ *     {@code RUNNING -> SHUTDOWN -> TERMINATED}</td></tr>
  * <tr><td>{@link ParallelClose}</td><td>close many connections on more than one core (L2 at scale)</td></tr>
  * <tr><td>{@link Keeper}</td><td>the one non-daemon thread that keeps the JVM alive while a server runs</td></tr>
  * <tr><td rowspan="3">TLS</td><td>{@link TlsLayer}</td><td>one connection's {@code SSLSocket}: handshake, info,
  *     bounded close_notify</td></tr>
- * <tr><td>{@link TlsTransport}</td><td>the TCP socket as the {@code SSLSocket} sees it (its close never blocks)</td></tr>
+ * <tr><td>{@link TlsTransport}</td><td>the TCP socket as the {@code SSLSocket} sees it (its close never
+ *     blocks)</td></tr>
  * <tr><td>{@link TlsContexts}, {@link Pem}, {@link TlsErrors}</td><td>key and trust material; the JDK's failures as
  *     stable {@code InetError}s</td></tr>
  * <tr><td>PROXY</td><td>{@link ProxyHeaderReader}, {@link ProxyHeaderParser}</td><td>read and parse the v1
