@@ -1,5 +1,6 @@
 package dev.socketloom.internal;
 
+import dev.socketloom.ConnectOptions;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.IOException;
@@ -15,14 +16,14 @@ import java.net.Socket;
  * time; neither lock is ever held while taking the connection's state lock.
  *
  * <p>The locks are not objects of their own: this object is the write lock and the {@link ReadBuffer} the read lock
- * (both extend {@link Mutex}). Two lock objects would be 72 bytes on every idle connection, and the design's bar for
- * the runtime's own cost per idle connection is 256 bytes.
+ * (both extend {@link Mutex}), and this object is the connection's {@link Activity} too. Two lock objects and an
+ * activity object would be some 140 bytes on every idle connection, where the runtime's own cost per idle connection
+ * is meant to stay within 256 bytes.
  */
-final class ConnectionIo extends Mutex {
+final class ConnectionIo extends Activity {
     private static final long serialVersionUID = 1L;
 
     private final SocketConnection conn; // also the source of the options: not kept twice
-    private final Activity activity;
 
     // set by open() before the connection publishes OPEN (a volatile write), the socket also by reopen() (startTls)
     // with both locks held; volatile for available() and eof(), which read them without a lock. The reader stays the
@@ -32,22 +33,31 @@ final class ConnectionIo extends Mutex {
     private OutputStream out;
     private volatile boolean outputShutdown;
 
-    ConnectionIo(SocketConnection conn, Activity activity) {
+    ConnectionIo(SocketConnection conn) {
         this.conn = conn;
-        this.activity = activity;
     }
 
+    /** The connection's activity: this object (see {@link Activity}). */
     Activity activity() {
-        return activity;
+        return this;
+    }
+
+    @Override
+    ConnectOptions options() {
+        return conn.options();
+    }
+
+    @Override
+    Object peer() {
+        return conn;
     }
 
     /**
      * Takes the streams of the connected socket; called once, under the connection's state lock. {@code preread}
-     * holds bytes already taken from the socket (after a PROXY header) that reads must return first; {@code peer}
-     * names the other end in error messages.
+     * holds bytes already taken from the socket (after a PROXY header) that reads must return first.
      */
-    void open(Socket s, Object peer, byte[] preread) throws IOException {
-        reader = new ReadBuffer(s.getInputStream(), activity, conn.options().maxLineLength(), peer, preread);
+    void open(Socket s, byte[] preread) throws IOException {
+        reader = new ReadBuffer(s.getInputStream(), this, preread);
         out = s.getOutputStream();
         socket = s;
     }
@@ -222,13 +232,13 @@ final class ConnectionIo extends Mutex {
                 return;
             }
             boolean completed = false;
-            activity.writeStarting();
+            writeStarting();
             try {
                 out.write(b, off, len);
-                activity.wrote(len);
+                wrote(len);
                 completed = true;
             } finally {
-                activity.writeEnded(completed);
+                writeEnded(completed);
             }
         } catch (IOException e) {
             throw conn.failure(e, "write");
@@ -243,12 +253,12 @@ final class ConnectionIo extends Mutex {
             conn.ensureOpen();
             if (!outputShutdown) {
                 boolean completed = false;
-                activity.writeStarting(); // over TLS this sends close_notify: a write, under the write timeout
+                writeStarting(); // over TLS this sends close_notify: a write, under the write timeout
                 try {
                     socket.shutdownOutput();
                     completed = true;
                 } finally {
-                    activity.writeEnded(completed);
+                    writeEnded(completed);
                 }
                 outputShutdown = true;
             }
