@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketloom.internal.HandleTable;
+import dev.socketloom.testing.TestSupport;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -16,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -242,6 +244,22 @@ class InetFacadeTest {
         assertLastError(InetError.NONE);
         assertEquals(0, Inet.available(client));
         assertEquals(0, Inet.disconnect(client));
+        assertEquals(0, Inet.disconnect(server));
+    }
+
+    @Test
+    void isReadableReturnsInTimeWhileAnotherThreadIsBlockedInRead() throws Exception {
+        int server = Inet.serverStart("127.0.0.1", 0, 0, 0, 0, 0, (h, e, err) -> { });
+        int client = Inet.connect("127.0.0.1", Inet.serverPort(server), 0, 0); // no read timeout: blocks for ever
+        FutureTask<Integer> read = new FutureTask<>(() -> Inet.read(client, new byte[1], 1));
+        Thread reader = Thread.ofVirtual().name("blocked-reader").start(read);
+        // a thread waiting in a socket read (nothing else can make this one wait) holds the read lock
+        TestSupport.awaitCondition(() -> reader.getState() == Thread.State.WAITING, "the reader to block");
+        assertFalse(TestSupport.returnsWithinDeadline("isReadable", () -> Inet.isReadable(client, 200)),
+                "nothing was sent, and the blocked reader does not hold isReadable beyond its timeout");
+        assertEquals(0, Inet.disconnect(client));
+        assertEquals(Inet.INET_ERROR, read.get(TestSupport.DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+                "the disconnect ended the blocked read");
         assertEquals(0, Inet.disconnect(server));
     }
 

@@ -29,6 +29,15 @@ class Mutex extends AbstractQueuedSynchronizer {
         return tryAcquire(1);
     }
 
+    /**
+     * Acquires the lock if it is free, held by the caller, or freed within {@code nanos}; false otherwise.
+     *
+     * @throws InterruptedException if the caller is interrupted while it waits
+     */
+    final boolean tryLock(long nanos) throws InterruptedException {
+        return tryAcquireNanos(1, nanos);
+    }
+
     /** Releases one hold of the lock; the caller must hold it. */
     final void unlock() {
         release(1);

@@ -60,8 +60,10 @@
  * </table>
  *
  * <p><b>Locks.</b> A connection's state lock is the connection itself (a {@link Mutex}), held only for non-blocking
- * work; its read and write locks ({@link ConnectionIo}) are held across blocking I/O. Nothing here holds a
- * {@code synchronized} monitor across a blocking call, and no thread sleeps to wait for another.
+ * work and a graceful TLS close's close_notify (bounded by a watchdog deadline, so the watchdog only ever tries that
+ * lock); its read and write locks ({@link ConnectionIo}) are held across blocking I/O, and whoever only waits for
+ * data (events, {@code Inet.isReadable}) waits for the read lock no longer than it waits for data. Nothing here holds
+ * a {@code synchronized} monitor across a blocking call, and no thread sleeps to wait for another.
  *
  * <p><b>Threads.</b> Accepted clients, event threads and connect attempts run on virtual threads; the acceptor and
  * the watchdog are platform threads, so that a server stops promptly even when handlers keep every carrier busy.
