@@ -19,6 +19,8 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -260,6 +262,38 @@ class InetFacadeTest {
         assertEquals(0, Inet.disconnect(client));
         assertEquals(Inet.INET_ERROR, read.get(TestSupport.DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
                 "the disconnect ended the blocked read");
+        assertEquals(0, Inet.disconnect(server));
+    }
+
+    @Test
+    void anEventProcedureWaitingToCallTheFacadeIsEndedByADisconnect() throws Exception {
+        AtomicInteger clientHandle = new AtomicInteger(Inet.INVALID_SOCKET);
+        AtomicReference<Thread> procThread = new AtomicReference<>();
+        CompletableFuture<int[]> asyncResult = new CompletableFuture<>();
+        int server = Inet.serverStart("127.0.0.1", 0, 0, 0, 0, 0, (h, e, err) -> {
+            if (e == Inet.INET_EVENT_CONNECT) {
+                clientHandle.set(h);
+                procThread.set(Thread.currentThread());
+                // never dials: it waits for the runtime lock until the disconnect below interrupts it
+                int r = Inet.asyncConnect("127.0.0.1", 1, 5, 0, Inet.INET_EVENT_MASK_ALL, (h2, e2, err2) -> { });
+                asyncResult.complete(new int[] {r, Inet.getLastError()});
+            }
+        });
+        int port = Inet.serverPort(server);
+        // hold the facade's runtime lock as uninitialize() does while it joins: the procedure's asyncConnect waits
+        int disconnected = InetRuntime.locked(() -> {
+            int client = Inet.connect("127.0.0.1", port, 30, 0);
+            TestSupport.awaitCondition(() -> procThread.get() != null
+                    && procThread.get().getState() == Thread.State.WAITING, "the procedure to wait for the lock");
+            int r = Inet.disconnect(clientHandle.get()); // interrupts the procedure and joins it
+            Inet.disconnect(client);
+            return r;
+        });
+        assertEquals(0, disconnected, () -> "the procedure outlived the join: " + Inet.getErrorString(
+                Inet.getLastError()));
+        int[] r = asyncResult.get(TestSupport.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(Inet.INVALID_SOCKET, r[0]);
+        assertEquals(InetError.OPERATION_CANCELED.code(), r[1]);
         assertEquals(0, Inet.disconnect(server));
     }
 
