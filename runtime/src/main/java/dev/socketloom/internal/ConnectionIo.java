@@ -14,7 +14,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>This is the seam between the lifecycle and the bytes: it works on whatever {@link Socket} it is opened with,
  * so a layered socket (TLS) needs nothing here but its own streams. One reader and one writer may work at the same
- * time; neither lock is ever held while taking the connection's state lock.
+ * time. The state lock is taken under an I/O lock only by {@code startTls}, which holds both I/O locks while it
+ * upgrades; the other direction (state lock, then the write lock for close_notify) only ever tries the lock, so the
+ * two orders cannot deadlock.
  *
  * <p>The locks are not objects of their own: this object is the write lock and the {@link ReadBuffer} the read lock
  * (both extend {@link Mutex}), and this object is the connection's {@link Activity} too. Two lock objects and an

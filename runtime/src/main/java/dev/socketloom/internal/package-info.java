@@ -45,14 +45,15 @@
  *     bounded close_notify</td></tr>
  * <tr><td>{@link TlsTransport}</td><td>the TCP socket as the {@code SSLSocket} sees it (its close never
  *     blocks)</td></tr>
- * <tr><td>{@link TlsContexts}, {@link Pem}, {@link TlsErrors}</td><td>key and trust material; the JDK's failures as
- *     stable {@code InetError}s</td></tr>
+ * <tr><td>{@link TlsContexts}, {@link Pem}, {@link TlsErrors}, {@link TlsInfos}</td><td>key and trust material;
+ *     the JDK's failures as stable {@code InetError}s; what a handshake negotiated, as {@code TlsInfo}</td></tr>
  * <tr><td>PROXY</td><td>{@link ProxyHeaderReader}, {@link ProxyHeaderParser}</td><td>read and parse the v1
  *     ({@link ProxyV1}) or v2 ({@link ProxyV2}) header, bounded in time and size (L14)</td></tr>
  * <tr><td>events</td><td>{@link EventPump}</td><td>the body of an event thread: ordered, never overlapping
  *     callbacks</td></tr>
- * <tr><td rowspan="2">observation</td><td>{@link LifecycleEvents}, {@link StopRecorder}</td><td>the lifecycle's one
- *     door to the JFR events of {@link dev.socketloom.internal.jfr}</td></tr>
+ * <tr><td rowspan="2">observation</td><td>{@link LifecycleEvents}, {@link StopRecorder}, {@link CloseCause},
+ *     {@link StopKind}</td><td>the lifecycle's one door to the JFR events of {@link dev.socketloom.internal.jfr}, and
+ *     what they report (who closed, how a server stopped)</td></tr>
  * <tr><td>{@link Errors}</td><td>{@code IOException}s as {@code InetError}s</td></tr>
  * <tr><td>facade</td><td>{@link HandleTable}, {@link InternalAccess}</td><td>{@code Inet}'s generation-checked
  *     handles (L7); the few calls the facade needs from here</td></tr>
