@@ -6,6 +6,7 @@ import dev.socketloom.InetException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The byte path of one connection: reads through a {@link ReadBuffer} under the read lock, writes under the write
@@ -13,7 +14,9 @@ import java.net.Socket;
  *
  * <p>This is the seam between the lifecycle and the bytes: it works on whatever {@link Socket} it is opened with,
  * so a layered socket (TLS) needs nothing here but its own streams. One reader and one writer may work at the same
- * time; neither lock is ever held while taking the connection's state lock.
+ * time. The state lock is taken under an I/O lock only by {@code startTls}, which holds both I/O locks while it
+ * upgrades; the other direction (state lock, then the write lock for close_notify) only ever tries the lock, so the
+ * two orders cannot deadlock.
  *
  * <p>The locks are not objects of their own: this object is the write lock and the {@link ReadBuffer} the read lock
  * (both extend {@link Mutex}), and this object is the connection's {@link Activity} too. Two lock objects and an
@@ -270,21 +273,33 @@ final class ConnectionIo extends Activity {
     }
 
     /**
-     * Waits up to {@code sliceMillis} for bytes the event pump has not reported yet (see
-     * {@link ReadBuffer#awaitUnreported}); EOF once the connection is closed.
+     * Waits up to {@code sliceMillis} in all for bytes the event pump has not reported yet (see
+     * {@link ReadBuffer#awaitUnreported}); EOF once the connection is closed. The wait for the read lock counts: a
+     * reader blocked without a read timeout holds it for as long as no byte comes, and {@code Inet.isReadable} must
+     * still return within its timeout (NONE).
      */
     ReadBuffer.DataState awaitData(int sliceMillis, ReadBuffer.Progress reported) throws IOException {
         if (!conn.isOpenState()) {
             return ReadBuffer.DataState.EOF;
         }
         ReadBuffer r = reader; // set before the connection published OPEN
-        r.lock();
+        long start = System.nanoTime();
+        try {
+            // a reader blocked without a read timeout may hold the lock for ever: wait for it no longer than the slice
+            if (!r.tryLock(TimeUnit.MILLISECONDS.toNanos(sliceMillis))) {
+                return ReadBuffer.DataState.NONE;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InetException(InetError.OPERATION_CANCELED, "interrupted waiting for data from "
+                    + conn.remoteAddress());
+        }
         try {
             if (!conn.isOpenState()) {
                 return ReadBuffer.DataState.EOF;
             }
-            return r.awaitUnreported(socket, sliceMillis, Sockets.timeoutMillis(conn.options().readTimeout()),
-                    reported);
+            int left = (int) Math.max(1, sliceMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            return r.awaitUnreported(socket, left, Sockets.timeoutMillis(conn.options().readTimeout()), reported);
         } finally {
             r.unlock();
         }

@@ -24,13 +24,15 @@ import java.net.Socket;
  * {@link ClientSetup}, and {@link #markOpen(ProxyHeaderReader.Preface)} takes the header's client as
  * {@link #remoteAddress()} and the bytes read past the header as the first bytes of the stream.
  *
- * <p>Closing is {@link #closeOnce}: the non-blocking half of every disconnect (close the socket, interrupt the
- * managing thread, leave every registry, report the close), idempotent, returning the thread to join.
+ * <p>Closing is {@link #closeOnce}: the first half of every disconnect (close the socket, interrupt the managing
+ * thread, leave every registry, report the close), idempotent, returning the thread to join. It does not block, except
+ * for a graceful TLS close's close_notify, which a watchdog deadline bounds.
  *
  * <p>State changes happen under the state lock - this object itself, a {@link Mutex} through
  * {@link AbstractConnection}, so that an idle connection does not pay for a lock object; it is held only for
- * non-blocking work (plus the socket close and a thread start), never across reads, writes or joins, which
- * {@link ConnectionIo} serializes with locks of its own. The fields the subclass reads are written here, under the
+ * non-blocking work (plus the socket close, a thread start, and a bounded close_notify), never across reads, writes
+ * or joins, which {@link ConnectionIo} serializes with locks of its own. Because of the close_notify, the watchdog
+ * never waits for it (see {@link #expire}): the deadline that ends a stuck close_notify is the watchdog's own. The fields the subclass reads are written here, under the
  * state lock, and volatile for lock-free reads.
  */
 abstract sealed class ConnectionLifecycle extends AbstractConnection permits SocketConnection {
@@ -256,9 +258,16 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
         }
     }
 
-    /** Closes the connection on the runtime's own account (TIMEOUT): the deadline {@code which} expired. */
+    /**
+     * Closes the connection on the runtime's own account (TIMEOUT): the deadline {@code which} expired. Called on the
+     * watchdog thread, which must never wait for the state lock: its holder may be a disconnect sending close_notify,
+     * which only a deadline of this very watchdog can end. A busy lock means the connection is changing state right
+     * now; the deadline is looked at again on the next tick.
+     */
     private void expire(String which) {
-        lock();
+        if (!tryLock()) {
+            return;
+        }
         try {
             if (state != State.CLOSED) {
                 expiry = which;
