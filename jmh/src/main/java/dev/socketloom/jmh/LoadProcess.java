@@ -64,6 +64,12 @@ public final class LoadProcess implements AutoCloseable {
         call("open " + port + " " + connections + " " + threads + " " + workload);
     }
 
+    /** {@link #open} over TLS: the load trusts exactly the benchmark certificate in {@code keyStore}. */
+    public void openTls(int port, int connections, int threads, String workload, java.nio.file.Path keyStore)
+            throws IOException {
+        call("open " + port + " " + connections + " " + threads + " " + workload + " " + keyStore);
+    }
+
     /** Runs one slice (see {@link LoadGenerator#run}). */
     public LoadGenerator.Slice run(long rampNanos, long nanos) throws IOException {
         String[] r = call("run " + rampNanos + " " + nanos);
