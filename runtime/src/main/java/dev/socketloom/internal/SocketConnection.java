@@ -649,7 +649,7 @@ public final class SocketConnection extends AbstractConnection implements Thread
     @Override
     public boolean isSecure() {
         TlsLayer layer = tls;
-        return layer != null && layer.info() != null;
+        return layer != null && layer.established();
     }
 
     @Override
