@@ -206,10 +206,26 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder keyMaterial(Path certificateChainPem, Path privateKeyPem) {
+            return keyMaterial(certificateChainPem, privateKeyPem, null);
+        }
+
+        /**
+         * As {@link #keyMaterial(Path, Path)}, and the key may also be an encrypted PKCS#8 key
+         * ({@code BEGIN ENCRYPTED PRIVATE KEY}, as {@code openssl pkcs8 -topk8} writes: PBES2 with PBKDF2 and AES, or
+         * any PBE scheme of the JDK). A wrong or missing password fails {@link #build()} with
+         * {@code TLS_CONFIGURATION_INVALID}.
+         *
+         * @param certificateChainPem the PEM file of the certificate chain, leaf first
+         * @param privateKeyPem       the PEM file of the private key
+         * @param keyPassword         the password of an encrypted key, or null; copied
+         * @return this builder
+         */
+        public Builder keyMaterial(Path certificateChainPem, Path privateKeyPem, char[] keyPassword) {
             Objects.requireNonNull(certificateChainPem, "certificateChainPem");
             Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            char[] copy = keyPassword == null ? null : keyPassword.clone();
             keys = () -> TlsContexts.pemKey(TlsContexts.read(certificateChainPem), TlsContexts.read(privateKeyPem),
-                    certificateChainPem + " / " + privateKeyPem);
+                    copy, certificateChainPem + " / " + privateKeyPem);
             return this;
         }
 
@@ -221,9 +237,22 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder keyMaterialPem(String certificateChainPem, String privateKeyPem) {
+            return keyMaterialPem(certificateChainPem, privateKeyPem, null);
+        }
+
+        /**
+         * As {@link #keyMaterial(Path, Path, char[])}, from PEM text instead of files.
+         *
+         * @param certificateChainPem the certificate chain as PEM text, leaf first
+         * @param privateKeyPem       the private key as PEM text, encrypted or not
+         * @param keyPassword         the password of an encrypted key, or null; copied
+         * @return this builder
+         */
+        public Builder keyMaterialPem(String certificateChainPem, String privateKeyPem, char[] keyPassword) {
             Objects.requireNonNull(certificateChainPem, "certificateChainPem");
             Objects.requireNonNull(privateKeyPem, "privateKeyPem");
-            keys = () -> TlsContexts.pemKey(certificateChainPem, privateKeyPem, "PEM text");
+            char[] copy = keyPassword == null ? null : keyPassword.clone();
+            keys = () -> TlsContexts.pemKey(certificateChainPem, privateKeyPem, copy, "PEM text");
             return this;
         }
 
