@@ -4,18 +4,14 @@ import static dev.socketloom.InetCalls.call;
 import static dev.socketloom.InetHandles.connection;
 import static dev.socketloom.InetHandles.server;
 import static dev.socketloom.InetCalls.checkLength;
-import static dev.socketloom.InetCalls.fail;
 import static dev.socketloom.InetCalls.ok;
+import static dev.socketloom.InetCalls.run;
 import static dev.socketloom.InetCalls.requireProc;
 
 import dev.socketloom.internal.InternalAccess;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.EnumSet;
-import java.util.Set;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * SocketWrench-compatible facade for porting C code: static methods over opaque {@code int} handles that never
@@ -84,9 +80,6 @@ public final class Inet {
     /** Mask bit for {@link #enableEvents}: event {@code e} is enabled when {@code mask & (1 << e)} is set. */
     public static final int INET_EVENT_MASK_ALL = 0xFE;
 
-    private static final ReentrantLock LOCK = new ReentrantLock();
-    private static volatile SocketRuntime runtime;
-
     private Inet() {
     }
 
@@ -98,15 +91,8 @@ public final class Inet {
      * @return true
      */
     public static boolean initialize() {
-        LOCK.lock();
-        try {
-            if (runtime == null || runtime.isClosed()) {
-                runtime = SocketRuntime.open();
-            }
-            return ok(true);
-        } finally {
-            LOCK.unlock();
-        }
+        InetRuntime.open();
+        return ok(true);
     }
 
     /**
@@ -116,29 +102,10 @@ public final class Inet {
      * @return true, or false (last error THREAD_NOT_TERMINATED) if some handler ignored its interrupt
      */
     public static boolean uninitialize() {
-        LOCK.lock();
-        try {
-            SocketRuntime rt = runtime;
-            runtime = null;
-            InetHandles.clear();
-            if (rt == null) {
-                return ok(true);
-            }
-            rt.close();
-            return ok(true);
-        } catch (InetException e) {
-            return fail(e, false);
-        } finally {
-            LOCK.unlock();
-        }
-    }
-
-    private static SocketRuntime rt() throws InetException {
-        SocketRuntime rt = runtime;
-        if (rt == null || rt.isClosed()) {
-            throw new InetException(InetError.NOT_INITIALIZED, "call Inet.initialize() first");
-        }
-        return rt;
+        return call(() -> {
+            InetRuntime.close();
+            return true;
+        }, false);
     }
 
     // ------------------------------------------------------------------ errors
@@ -196,17 +163,7 @@ public final class Inet {
      * @return the new handle, or {@link #INVALID_SOCKET}
      */
     public static int connect(String host, int port, int timeoutSec, int options, TlsOptions credentials) {
-        try {
-            Connection c = rt().connect(host, port, InetCodes.clientOptions(timeoutSec, options, credentials));
-            try {
-                return ok(InetHandles.register(c));
-            } catch (InetException e) {
-                c.abort();
-                throw e;
-            }
-        } catch (InetException e) {
-            return fail(e, INVALID_SOCKET);
-        }
+        return call(() -> InetSessions.connect(host, port, timeoutSec, options, credentials), INVALID_SOCKET);
     }
 
     /**
@@ -223,56 +180,8 @@ public final class Inet {
      */
     public static int asyncConnect(String host, int port, int timeoutSec, int options, int eventMask,
                                    InetEventProc proc) {
-        try {
-            requireProc(proc);
-            ConnectOptions co = InetCodes.clientOptions(timeoutSec, options, null);
-            int[] handle = {INVALID_SOCKET};
-            Set<Event> mask = InetCodes.events(eventMask);
-            EventHandler adapted = InetCodes.adapt(handle, proc);
-            CountDownLatch published = new CountDownLatch(1);
-            EventHandler filtered = (c, e, err) -> {
-                awaitPublished(published); // the first callback may come before asyncConnect has returned
-                if (mask.contains(e)) {
-                    adapted.onEvent(c, e, err);
-                }
-            };
-            // the handle is reserved before the connect starts, so the first callback already sees it
-            LOCK.lock();
-            try {
-                int h = InetHandles.register(InetHandles.PENDING);
-                handle[0] = h;
-                Connection c;
-                try {
-                    c = rt().connectAsync(host, port, co, filtered);
-                } catch (InetException e) {
-                    InetHandles.remove(h);
-                    throw e;
-                }
-                InetHandles.replace(h, c);
-                return ok(h);
-            } finally {
-                published.countDown();
-                LOCK.unlock();
-            }
-        } catch (InetException e) {
-            return fail(e, INVALID_SOCKET);
-        }
-    }
-
-    /** Waits (briefly: until asyncConnect publishes the handle) without losing an interrupt. */
-    private static void awaitPublished(CountDownLatch published) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                published.await();
-                break;
-            } catch (InterruptedException e) {
-                interrupted = true;
-            }
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
-        }
+        return call(() -> InetSessions.asyncConnect(host, port, timeoutSec, options, eventMask, proc),
+                INVALID_SOCKET);
     }
 
     // ------------------------------------------------------------------ servers
@@ -315,33 +224,8 @@ public final class Inet {
      */
     public static int serverStart(String localHost, int port, int backlog, int maxClients, int timeoutSec,
                                   int options, TlsOptions credentials, InetEventProc proc) {
-        try {
-            requireProc(proc);
-            ServerOptions serverOptions = InetCodes.serverOptions(localHost, port, backlog, maxClients, timeoutSec,
-                    options, credentials);
-            Set<Event> all = EnumSet.allOf(Event.class);
-            Server server = rt().startServer(serverOptions, c -> {
-                int h;
-                try {
-                    h = InetHandles.register(c);
-                } catch (InetException full) {
-                    return; // no handle left: the client is disconnected
-                }
-                try {
-                    InternalAccess.runEventLoop(c, InetCodes.adapt(new int[] {h}, proc), all);
-                } finally {
-                    InetHandles.remove(h);
-                }
-            });
-            try {
-                return ok(InetHandles.register(server));
-            } catch (InetException e) {
-                server.disconnect();
-                throw e;
-            }
-        } catch (InetException e) {
-            return fail(e, INVALID_SOCKET);
-        }
+        return call(() -> InetSessions.serverStart(localHost, port, backlog, maxClients, timeoutSec, options,
+                credentials, proc), INVALID_SOCKET);
     }
 
     /**
@@ -353,21 +237,7 @@ public final class Inet {
      * @return the number of forced clients, or {@link #INET_ERROR}
      */
     public static int serverStop(int handle, int graceSec) {
-        try {
-            Server s = server(handle);
-            if (graceSec < 0) {
-                throw new InetException(InetError.INVALID_ARGUMENT, "grace must not be negative: " + graceSec);
-            }
-            InetHandles.remove(handle);
-            StopResult r = s.stop(Duration.ofSeconds(graceSec));
-            if (!r.stragglers().isEmpty()) {
-                return fail(new InetException(InetError.THREAD_NOT_TERMINATED, null, null, r.stragglers()),
-                        INET_ERROR);
-            }
-            return ok(r.forced());
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+        return call(() -> InetSessions.serverStop(handle, graceSec), INET_ERROR);
     }
 
     /**
@@ -377,10 +247,7 @@ public final class Inet {
      * @return 0 or {@link #INET_ERROR}
      */
     public static int serverSuspend(int handle) {
-        return call(() -> {
-            server(handle).suspend();
-            return 0;
-        }, INET_ERROR);
+        return run(() -> server(handle).suspend());
     }
 
     /**
@@ -390,10 +257,7 @@ public final class Inet {
      * @return 0 or {@link #INET_ERROR}
      */
     public static int serverResume(int handle) {
-        return call(() -> {
-            server(handle).resume();
-            return 0;
-        }, INET_ERROR);
+        return run(() -> server(handle).resume());
     }
 
     /**
@@ -585,10 +449,7 @@ public final class Inet {
      * @return 0 or {@link #INET_ERROR}
      */
     public static int disableEvents(int handle) {
-        return call(() -> {
-            connection(handle).disableEvents();
-            return 0;
-        }, INET_ERROR);
+        return run(() -> connection(handle).disableEvents());
     }
 
     /**
@@ -602,24 +463,7 @@ public final class Inet {
      *         all the same)
      */
     public static int disconnect(int handle) {
-        Object target = InetHandles.get(handle);
-        if (target == null || target == InetHandles.PENDING) {
-            return fail(InetError.INVALID_HANDLE, INET_ERROR);
-        }
-        try {
-            if (target instanceof Server s) {
-                InetHandles.remove(handle);
-                s.disconnect();
-            } else if (target instanceof Connection c) {
-                // removing first makes the handle stale at once; a server client's session end removes it again,
-                // which is a no-op because the generation no longer matches
-                InetHandles.remove(handle);
-                c.disconnect();
-            }
-            return ok(0);
-        } catch (InetException e) {
-            return fail(e, INET_ERROR);
-        }
+        return call(() -> InetSessions.disconnect(handle), INET_ERROR);
     }
 
     /** {@return the number of live handles (connections and servers), for diagnostics} */

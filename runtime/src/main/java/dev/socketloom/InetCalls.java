@@ -25,6 +25,20 @@ final class InetCalls {
         }
     }
 
+    /** A facade call that returns no value. */
+    @FunctionalInterface
+    interface Action {
+        void run() throws InetException;
+    }
+
+    /** Runs {@code body}: 0 on success, {@code Inet.INET_ERROR} with the last error set on failure. */
+    static int run(Action body) {
+        return call(() -> {
+            body.run();
+            return 0;
+        }, Inet.INET_ERROR);
+    }
+
     static <T> T ok(T value) {
         LAST_ERROR.set(InetError.NONE);
         return value;

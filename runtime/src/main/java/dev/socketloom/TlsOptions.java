@@ -1,15 +1,11 @@
 package dev.socketloom;
 
 import dev.socketloom.internal.TlsContexts;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import javax.net.ssl.KeyManager;
-import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManager;
 
@@ -50,30 +46,11 @@ public final class TlsOptions {
     public static final List<String> SUPPORTED_PROTOCOLS = List.of("TLSv1.3", "TLSv1.2");
 
     private final SSLContext context;
-    private final boolean hasKeyMaterial;
-    private final boolean trustAll;
-    private final List<String> protocols;
-    private final List<String> cipherSuites;
-    private final ClientAuth clientAuth;
-    private final List<String> applicationProtocols;
-    private final Duration handshakeTimeout;
-    private final Duration closeNotifyTimeout;
-    private final String serverName;
-    private final boolean verifyHostName;
+    /** A copy of the builder that made these options: their settings, and their sources for {@link #toBuilder()}. */
     private final Builder source;
 
     private TlsOptions(Builder b, SSLContext context) {
         this.context = context;
-        this.hasKeyMaterial = b.keys != null || b.context != null;
-        this.trustAll = b.trustAll;
-        this.protocols = b.protocols;
-        this.cipherSuites = b.cipherSuites;
-        this.clientAuth = b.clientAuth;
-        this.applicationProtocols = b.applicationProtocols;
-        this.handshakeTimeout = b.handshakeTimeout;
-        this.closeNotifyTimeout = b.closeNotifyTimeout;
-        this.serverName = b.serverName;
-        this.verifyHostName = b.verifyHostName && !b.trustAll;
         this.source = new Builder(b);
     }
 
@@ -102,25 +79,25 @@ public final class TlsOptions {
     public SSLContext sslContext() { return context; }
 
     /** {@return whether key material (a certificate and its key, or a ready context) is configured: servers need it} */
-    public boolean hasKeyMaterial() { return hasKeyMaterial; }
+    public boolean hasKeyMaterial() { return source.keys != null || source.context != null; }
 
     /** {@return whether every peer certificate is accepted unverified ({@link Builder#trustAll()})} */
-    public boolean trustsAll() { return trustAll; }
+    public boolean trustsAll() { return source.trustAll; }
 
     /** {@return the enabled protocol versions, a non-empty subset of {@link #SUPPORTED_PROTOCOLS}} */
-    public List<String> protocols() { return protocols; }
+    public List<String> protocols() { return source.protocols; }
 
     /** {@return the enabled cipher suites in preference order; empty for the JDK's defaults} */
-    public List<String> cipherSuites() { return cipherSuites; }
+    public List<String> cipherSuites() { return source.cipherSuites; }
 
     /** {@return the client authentication a server requests} */
-    public ClientAuth clientAuth() { return clientAuth; }
+    public ClientAuth clientAuth() { return source.clientAuth; }
 
     /**
      * {@return the ALPN protocols in preference order (for example {@code h2}, {@code http/1.1}); empty for no
      * ALPN}
      */
-    public List<String> applicationProtocols() { return applicationProtocols; }
+    public List<String> applicationProtocols() { return source.applicationProtocols; }
 
     /**
      * Upper bound on the whole handshake, from its first byte to its last, on each side. A peer that stalls, or sends
@@ -128,7 +105,7 @@ public final class TlsOptions {
      *
      * @return the handshake timeout
      */
-    public Duration handshakeTimeout() { return handshakeTimeout; }
+    public Duration handshakeTimeout() { return source.handshakeTimeout; }
 
     /**
      * How long a graceful disconnect may spend sending close_notify to a peer that does not read (its send buffer
@@ -136,20 +113,20 @@ public final class TlsOptions {
      *
      * @return the close_notify timeout
      */
-    public Duration closeNotifyTimeout() { return closeNotifyTimeout; }
+    public Duration closeNotifyTimeout() { return source.closeNotifyTimeout; }
 
     /** {@return the host name a client sends as SNI and verifies, or {@code null} for the host it connects to} */
-    public String serverName() { return serverName; }
+    public String serverName() { return source.serverName; }
 
     /** {@return whether a client checks that the server certificate matches the host name (endpoint identification)} */
-    public boolean verifyHostName() { return verifyHostName; }
+    public boolean verifyHostName() { return source.verifyHostName && !source.trustAll; }
 
     @Override
     public String toString() {
-        return "TlsOptions{protocols=" + protocols + ", cipherSuites=" + (cipherSuites.isEmpty() ? "default"
-                : cipherSuites) + ", clientAuth=" + clientAuth + ", alpn=" + applicationProtocols + ", keyMaterial="
-                + hasKeyMaterial + ", trust=" + (trustAll ? "ALL (unsafe)" : source.trustName) + ", verifyHostName="
-                + verifyHostName + ", handshakeTimeout=" + handshakeTimeout + '}';
+        return "TlsOptions{protocols=" + protocols() + ", cipherSuites=" + (cipherSuites().isEmpty() ? "default"
+                : cipherSuites()) + ", clientAuth=" + clientAuth() + ", alpn=" + applicationProtocols()
+                + ", keyMaterial=" + hasKeyMaterial() + ", trust=" + (trustsAll() ? "ALL (unsafe)" : source.trustName)
+                + ", verifyHostName=" + verifyHostName() + ", handshakeTimeout=" + handshakeTimeout() + '}';
     }
 
     /** Loads key or trust managers when the options are built. */
@@ -210,10 +187,9 @@ public final class TlsOptions {
         }
 
         /**
-         * As {@link #keyMaterial(Path, Path)}, and the key may also be an encrypted PKCS#8 key
-         * ({@code BEGIN ENCRYPTED PRIVATE KEY}, as {@code openssl pkcs8 -topk8} writes: PBES2 with PBKDF2 and AES, or
-         * any PBE scheme of the JDK). A wrong or missing password fails {@link #build()} with
-         * {@code TLS_CONFIGURATION_INVALID}.
+         * As {@link #keyMaterial(Path, Path)}; the key may also be an encrypted PKCS#8 key ({@code BEGIN ENCRYPTED
+         * PRIVATE KEY}, as {@code openssl pkcs8 -topk8} writes it). A wrong or missing password fails {@link #build()}
+         * with {@code TLS_CONFIGURATION_INVALID}.
          *
          * @param certificateChainPem the PEM file of the certificate chain, leaf first
          * @param privateKeyPem       the PEM file of the private key
@@ -237,22 +213,9 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder keyMaterialPem(String certificateChainPem, String privateKeyPem) {
-            return keyMaterialPem(certificateChainPem, privateKeyPem, null);
-        }
-
-        /**
-         * As {@link #keyMaterial(Path, Path, char[])}, from PEM text instead of files.
-         *
-         * @param certificateChainPem the certificate chain as PEM text, leaf first
-         * @param privateKeyPem       the private key as PEM text, encrypted or not
-         * @param keyPassword         the password of an encrypted key, or null; copied
-         * @return this builder
-         */
-        public Builder keyMaterialPem(String certificateChainPem, String privateKeyPem, char[] keyPassword) {
             Objects.requireNonNull(certificateChainPem, "certificateChainPem");
             Objects.requireNonNull(privateKeyPem, "privateKeyPem");
-            char[] copy = keyPassword == null ? null : keyPassword.clone();
-            keys = () -> TlsContexts.pemKey(certificateChainPem, privateKeyPem, copy, "PEM text");
+            keys = () -> TlsContexts.pemKey(certificateChainPem, privateKeyPem, null, "PEM text");
             return this;
         }
 
@@ -278,10 +241,8 @@ public final class TlsOptions {
          */
         public Builder trustPem(Path caBundle) {
             Objects.requireNonNull(caBundle, "caBundle");
-            trust = () -> TlsContexts.pemTrust(TlsContexts.read(caBundle), caBundle.toString());
-            trustName = caBundle.toString();
-            trustAll = false;
-            return this;
+            return trust(() -> TlsContexts.pemTrust(TlsContexts.read(caBundle), caBundle.toString()),
+                    caBundle.toString());
         }
 
         /**
@@ -292,10 +253,7 @@ public final class TlsOptions {
          */
         public Builder trustPemText(String caBundlePem) {
             Objects.requireNonNull(caBundlePem, "caBundlePem");
-            trust = () -> TlsContexts.pemTrust(caBundlePem, "PEM text");
-            trustName = "PEM text";
-            trustAll = false;
-            return this;
+            return trust(() -> TlsContexts.pemTrust(caBundlePem, "PEM text"), "PEM text");
         }
 
         /**
@@ -308,8 +266,12 @@ public final class TlsOptions {
         public Builder trustStore(Path trustStore, char[] password) {
             Objects.requireNonNull(trustStore, "trustStore");
             char[] copy = password == null ? null : password.clone();
-            trust = () -> TlsContexts.storeTrust(trustStore, copy);
-            trustName = trustStore.toString();
+            return trust(() -> TlsContexts.storeTrust(trustStore, copy), trustStore.toString());
+        }
+
+        private Builder trust(Loader<TrustManager[]> loader, String name) {
+            trust = loader;
+            trustName = name;
             trustAll = false;
             return this;
         }
@@ -320,10 +282,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder trustJdkDefault() {
-            trust = null;
-            trustName = "JDK default";
-            trustAll = false;
-            return this;
+            return trust(null, "JDK default");
         }
 
         /**
@@ -359,12 +318,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder protocols(String... versions) {
-            List<String> list = List.of(versions);
-            if (list.isEmpty() || !Set.copyOf(SUPPORTED_PROTOCOLS).containsAll(list)) {
-                throw new IllegalArgumentException("protocols must be a non-empty subset of " + SUPPORTED_PROTOCOLS
-                        + ", was " + list);
-            }
-            protocols = list.stream().distinct().toList();
+            protocols = Checks.subset(List.of(versions), SUPPORTED_PROTOCOLS, "protocols");
             return this;
         }
 
@@ -397,13 +351,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder applicationProtocols(String... names) {
-            for (String n : names) {
-                int len = Objects.requireNonNull(n, "application protocol").getBytes(StandardCharsets.UTF_8).length;
-                if (len == 0 || len > 255) {
-                    throw new IllegalArgumentException("ALPN protocol names are 1..255 bytes, was \"" + n + "\"");
-                }
-            }
-            applicationProtocols = List.of(names);
+            applicationProtocols = Checks.alpnNames(names);
             return this;
         }
 
@@ -436,14 +384,7 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder serverName(String hostName) {
-            if (hostName != null) {
-                try {
-                    new SNIHostName(hostName);
-                } catch (IllegalArgumentException e) {
-                    throw new IllegalArgumentException("not a valid SNI host name: " + hostName, e);
-                }
-            }
-            serverName = hostName;
+            serverName = hostName == null ? null : Checks.sniHostName(hostName);
             return this;
         }
 
@@ -470,15 +411,7 @@ public final class TlsOptions {
             SSLContext ctx = context != null ? context
                     : TlsContexts.context(keys == null ? null : keys.load(),
                             trust == null ? TlsContexts.defaultTrust() : trust.load());
-            if (!cipherSuites.isEmpty()) {
-                List<String> supported = Arrays.asList(ctx.getSupportedSSLParameters().getCipherSuites());
-                for (String s : cipherSuites) {
-                    if (!supported.contains(s)) {
-                        throw new InetException(InetError.TLS_CONFIGURATION_INVALID, "cipher suite " + s
-                                + " is not supported by this JDK");
-                    }
-                }
-            }
+            TlsContexts.requireSupported(ctx, cipherSuites);
             return new TlsOptions(this, ctx);
         }
     }

@@ -1,5 +1,6 @@
 package dev.socketloom.jmh;
 
+import dev.socketloom.jmh.child.ChildJvm;
 import dev.socketloom.jmh.server.Impl;
 import java.io.EOFException;
 import java.io.IOException;
@@ -124,17 +125,6 @@ public class ConnectCycleBenchmark {
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
-        IOException first = null;
-        for (ServerProcess s : servers) {
-            try {
-                s.close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            }
-        }
-        servers.clear();
-        if (first != null) {
-            throw first;
-        }
+        ChildJvm.closeAll(servers);
     }
 }

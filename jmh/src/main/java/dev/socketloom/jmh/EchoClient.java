@@ -7,7 +7,11 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketException;
 import java.util.Arrays;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 
 /**
  * The one load client used against every server: {@code n} blocking {@code java.net.Socket}s driven by the calling
@@ -31,7 +35,7 @@ public final class EchoClient implements AutoCloseable {
      * Opens {@code n} connections; with {@code tls}, each is a JDK {@code SSLSocket} whose handshake (host name
      * {@code localhost} verified) completes here, before any measurement.
      */
-    public EchoClient(int port, int n, javax.net.ssl.SSLContext tls) throws IOException {
+    public EchoClient(int port, int n, SSLContext tls) throws IOException {
         sockets = new Socket[n];
         ins = new InputStream[n];
         outs = new OutputStream[n];
@@ -45,9 +49,9 @@ public final class EchoClient implements AutoCloseable {
                 s.setSoTimeout(60_000); // a lost echo fails the benchmark instead of hanging it
                 Socket io = s;
                 if (tls != null) {
-                    javax.net.ssl.SSLSocket ssl = (javax.net.ssl.SSLSocket) tls.getSocketFactory()
+                    SSLSocket ssl = (SSLSocket) tls.getSocketFactory()
                             .createSocket(s, "localhost", port, true);
-                    javax.net.ssl.SSLParameters p = ssl.getSSLParameters();
+                    SSLParameters p = ssl.getSSLParameters();
                     p.setEndpointIdentificationAlgorithm("HTTPS");
                     ssl.setSSLParameters(p);
                     ssl.startHandshake();
@@ -119,7 +123,7 @@ public final class EchoClient implements AutoCloseable {
                 if (in.read() >= 0) {
                     throw new IOException("unexpected data after server disconnect");
                 }
-            } catch (java.net.SocketException reset) {
+            } catch (SocketException reset) {
                 // RST counts as closed
             }
         }

@@ -3,10 +3,14 @@ package dev.socketloom.jmh;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.socketloom.jmh.server.Impl;
+import dev.socketloom.jmh.server.TlsImpl;
+import dev.socketloom.jmh.server.TlsMaterial;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.security.GeneralSecurityException;
 import java.util.ArrayList;
 import java.util.List;
+import javax.net.ssl.SSLContext;
 
 /**
  * Memory per idle connection, per implementation and handler buffer: in a fresh server JVM, the live objects (a
@@ -91,16 +95,16 @@ public final class Footprint {
      * The same with idle TLS connections ({@link dev.socketloom.jmh.server.TlsImpl}): what each keeps per idle TLS
      * connection, the JDK's or OpenSSL's per-connection TLS buffers included.
      */
-    public static List<Result> measureTls(List<dev.socketloom.jmh.server.TlsImpl> impls, int n) throws IOException {
+    public static List<Result> measureTls(List<TlsImpl> impls, int n) throws IOException {
         List<Result> results = new ArrayList<>();
-        java.nio.file.Path keyStore = dev.socketloom.jmh.server.TlsMaterial.create();
-        javax.net.ssl.SSLContext tls;
+        Path keyStore = TlsMaterial.create();
+        SSLContext tls;
         try {
-            tls = dev.socketloom.jmh.server.TlsMaterial.clientContext(keyStore);
-        } catch (java.security.GeneralSecurityException e) {
+            tls = TlsMaterial.clientContext(keyStore);
+        } catch (GeneralSecurityException e) {
             throw new IOException(e);
         }
-        for (dev.socketloom.jmh.server.TlsImpl impl : impls) {
+        for (TlsImpl impl : impls) {
             try (ServerProcess server = new ServerProcess()) {
                 int port = server.startTls(impl, SMALL, keyStore);
                 try (EchoClient warm = new EchoClient(port, Math.min(n, 10), tls)) {

@@ -11,6 +11,8 @@ import java.net.PortUnreachableException;
 import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 import java.util.Locale;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLHandshakeException;
 
 /** Maps JDK I/O exceptions to {@link InetException}s with stable {@link InetError} codes. */
 public final class Errors {
@@ -22,8 +24,8 @@ public final class Errors {
         if (e instanceof InetException ie) {
             return ie.error();
         }
-        if (e instanceof javax.net.ssl.SSLException) {
-            return TlsErrors.classify(e, e instanceof javax.net.ssl.SSLHandshakeException);
+        if (e instanceof SSLException) {
+            return TlsErrors.classify(e, e instanceof SSLHandshakeException);
         }
         if (e instanceof SocketTimeoutException) {
             return InetError.TIMEOUT;

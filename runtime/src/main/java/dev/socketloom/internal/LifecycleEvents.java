@@ -37,7 +37,7 @@ final class LifecycleEvents {
     }
 
     /** {@code ConnectionOpened}: {@code c} has just become open. */
-    static void opened(SocketConnection c) {
+    static void opened(ConnectionLifecycle c) {
         if (JFR && JfrEmitter.openedEnabled()) {
             JfrEmitter.opened(c.id(), address(c.remoteAddress()), localPort(c), serverPort(c));
         }
@@ -49,7 +49,7 @@ final class LifecycleEvents {
      * {@code manager} is the thread serving it (interrupted unless it is the caller: then the close is forced);
      * {@code expiry} says which deadline expired, for TIMEOUT. Connections that never opened report nothing.
      */
-    static void closed(SocketConnection c, CloseCause cause, InetError reason, Thread manager, String expiry) {
+    static void closed(ConnectionLifecycle c, CloseCause cause, InetError reason, Thread manager, String expiry) {
         if (JFR && JfrEmitter.closedEnabled()) {
             Activity a = c.activity();
             long opened = a.openedNanos();
@@ -107,12 +107,12 @@ final class LifecycleEvents {
         return (a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString()) + ":" + a.getPort();
     }
 
-    private static int serverPort(SocketConnection c) {
+    private static int serverPort(ConnectionLifecycle c) {
         ListeningServer server = c.server();
         return server == null ? 0 : server.port();
     }
 
-    private static int localPort(SocketConnection c) {
+    private static int localPort(ConnectionLifecycle c) {
         InetSocketAddress local = c.localAddress();
         return local == null ? 0 : local.getPort();
     }

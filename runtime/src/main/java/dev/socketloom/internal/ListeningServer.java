@@ -22,12 +22,12 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The implementation of {@link Server}: wires an {@link Acceptor} (the accept loop), a {@link ClientRegistry} (who is
- * connected) and {@link ClientThreads} (the threads serving them), runs each client's handler, and stops.
+ * connected), {@link ClientThreads} (the threads serving them) and {@link ClientSessions} (each client from accept to
+ * close), manages them, and stops.
  *
  * <p>Every stop reads the same way: close first, join after. {@link #closeAll()} closes the listener, stops starting
  * client threads, and closes and interrupts every client without blocking; then one join covers the acceptor, the
@@ -37,12 +37,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * before its own single join.
  */
 final class ListeningServer implements Server {
-    private static final System.Logger LOG = System.getLogger("dev.socketloom");
-
     private final RuntimeCore runtime;
     private final ServerOptions options;
     private final ConnectOptions clientOptions;
-    private final ConnectionHandler handler;
     private final int port;
     private final InetSocketAddress localAddress;
     private final ClientRegistry clients = new ClientRegistry();
@@ -50,6 +47,7 @@ final class ListeningServer implements Server {
     private final Acceptor acceptor;
     private final StopRecorder stopRecorder;
     private final ClientSetup setup;
+    private final ClientSessions sessions;
 
     private final ReentrantLock lock = new ReentrantLock();
     private boolean keeperHeld; // guarded by lock
@@ -57,8 +55,6 @@ final class ListeningServer implements Server {
     /** Set once the listener is closed and the acceptor joined: new connections are refused from then on. */
     private volatile boolean listenerReleased;
 
-    private final LongAdder accepted = new LongAdder();
-    private final LongAdder handlerFailures = new LongAdder();
     /** The TLS of new handshakes ({@link #reloadTls}); null for a plain server, which never becomes a TLS one. */
     private volatile TlsOptions tls;
 
@@ -67,7 +63,6 @@ final class ListeningServer implements Server {
         this.runtime = runtime;
         this.options = options;
         this.clientOptions = options.effectiveClientOptions();
-        this.handler = handler;
         this.tls = options.tls();
         this.port = listener.getLocalPort();
         this.localAddress = (InetSocketAddress) listener.getLocalSocketAddress();
@@ -75,6 +70,7 @@ final class ListeningServer implements Server {
         this.acceptor = new Acceptor(listener, options, clients, this::dispatch);
         this.stopRecorder = new StopRecorder(port);
         this.setup = new ClientSetup(options, clients, acceptor, () -> tls);
+        this.sessions = new ClientSessions(runtime, this, handler, setup, clients, threads, acceptor);
     }
 
     /** Binds the listening socket with SO_REUSEADDR (L11: a restarted server need not wait for TIME_WAIT). */
@@ -112,73 +108,14 @@ final class ListeningServer implements Server {
         }
     }
 
-    // ------------------------------------------------------------------ serving one client
-
-    /**
-     * Runs on the acceptor thread for every admitted socket: registers the client and starts its thread. A client
-     * with a preface to read (PROXY header) stays unopened until its own thread has read it ({@link ClientSetup}).
-     */
+    /** The acceptor's hand-off of an admitted socket (see {@link ClientSessions#dispatch}). */
     private void dispatch(Socket s) {
-        InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
-        // null: the connection asks its socket for the address (one field less per idle connection)
-        SocketConnection c = new SocketConnection(RuntimeCore.nextId(), runtime, this, clientOptions, null);
-        boolean preface = setup.opensOnClientThread();
-        try {
-            Sockets.configure(s, clientOptions);
-            c.attach(s);
-            if (!preface) {
-                c.markOpen(); // otherwise it opens on its own thread, after its PROXY header or handshake (serve)
-            }
-        } catch (IOException e) {
-            acceptor.reject(s);
-            return;
-        }
-        clients.add(c, !setup.readsProxyHeader());
-        try {
-            runtime.adopt(c);
-        } catch (InetException closed) {
-            return; // the runtime is closing; register() already closed the connection
-        }
-        if (c.startManager(RuntimeCore.clientThreadName(remote), c, threads)) { // the connection's run() is serve(c)
-            if (!preface) {
-                accepted.increment();
-            }
-        } else {
-            c.closeOnce(null, CloseCause.SERVER_STOP); // stopping: the client is closed instead of served
-        }
+        sessions.dispatch(s);
     }
 
-    /**
-     * The body of a client's thread (through {@link SocketConnection#run()}): its setup (PROXY header, later TLS),
-     * then the handler.
-     */
+    /** The body of a client's thread (through {@link SocketConnection#run()}): see {@link ClientSessions#serve}. */
     void serve(SocketConnection c) {
-        CloseCause cause = null; // a handler that returns: PEER after end of stream, else LOCAL
-        try {
-            if (setup.run(c)) {
-                if (setup.opensOnClientThread()) {
-                    accepted.increment();
-                }
-                handler.handle(c);
-            }
-        } catch (Throwable t) {
-            // once we closed the connection (disconnect, stop, expiry) whatever the handler throws is our doing
-            if (!c.isClosedState()) {
-                handlerFailures.increment();
-                cause = CloseCause.ofFailure(t);
-                LifecycleEvents.handlerFailed(c, null, t);
-                if (t instanceof InetException ie && ie.error() == InetError.CONNECTION_RESET) {
-                    // a peer that resets is routine for a server (every abortive client close): a WARNING with a
-                    // stack trace per client cost more than the whole connection
-                    LOG.log(System.Logger.Level.DEBUG, "handler for {0} ended: connection reset by the peer",
-                            c.remoteAddress());
-                } else {
-                    LOG.log(System.Logger.Level.WARNING, "handler for " + c.remoteAddress() + " failed", t);
-                }
-            }
-        } finally {
-            c.closeOnce(null, cause);
-        }
+        sessions.serve(c);
     }
 
     /** Called by a client connection when it closes. */
@@ -411,8 +348,9 @@ final class ListeningServer implements Server {
 
     @Override
     public ServerStats stats() {
-        return new ServerStats(accepted.sum(), acceptor.rejected(), acceptor.failures(), handlerFailures.sum(),
-                clients.size(), clients.bytesIn(), clients.bytesOut(), setup.proxyFailures(), setup.tlsFailures());
+        return new ServerStats(sessions.accepted(), acceptor.rejected(), acceptor.failures(),
+                sessions.handlerFailures(), clients.size(), clients.bytesIn(), clients.bytesOut(),
+                setup.proxyFailures(), setup.tlsFailures());
     }
 
     @Override

@@ -12,6 +12,7 @@ import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
@@ -145,7 +146,7 @@ final class Pem {
                 int[] h = header(sec1, p);
                 if ((sec1[p] & 0xff) == 0xa0) { // [0] parameters: the curve's OID
                     int[] oid = header(sec1, h[0]);
-                    curve = java.util.Arrays.copyOfRange(sec1, h[0], oid[0] + oid[1]);
+                    curve = Arrays.copyOfRange(sec1, h[0], oid[0] + oid[1]);
                 }
                 p = h[0] + h[1];
             }

@@ -1,5 +1,6 @@
 package dev.socketloom.internal;
 
+import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.IOException;
 import java.net.Socket;
@@ -13,6 +14,7 @@ import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.security.Signature;
 import java.security.cert.X509Certificate;
+import java.util.Arrays;
 import java.util.List;
 import javax.net.ssl.KeyManager;
 import javax.net.ssl.KeyManagerFactory;
@@ -133,6 +135,17 @@ public final class TlsContexts {
     }
 
     /** Reads a text file (PEM) as UTF-8. */
+    /** Fails with TLS_CONFIGURATION_INVALID unless {@code context} supports every one of {@code cipherSuites}. */
+    public static void requireSupported(SSLContext context, List<String> cipherSuites) throws InetException {
+        List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getCipherSuites());
+        for (String s : cipherSuites) {
+            if (!supported.contains(s)) {
+                throw new InetException(InetError.TLS_CONFIGURATION_INVALID, "cipher suite " + s
+                        + " is not supported by this JDK");
+            }
+        }
+    }
+
     public static String read(Path file) throws InetException {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);

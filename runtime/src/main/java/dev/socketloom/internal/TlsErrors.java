@@ -2,6 +2,7 @@ package dev.socketloom.internal;
 
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
+import java.io.IOException;
 import java.net.SocketTimeoutException;
 import java.security.cert.CertPathBuilderException;
 import java.security.cert.CertPathValidatorException;
@@ -60,7 +61,7 @@ final class TlsErrors {
             return InetError.TLS_HANDSHAKE_FAILED;
         }
         for (Throwable t = e; t != null && t.getCause() != t; t = t.getCause()) {
-            if (t instanceof java.io.IOException io && !(t instanceof SSLException)) {
+            if (t instanceof IOException io && !(t instanceof SSLException)) {
                 return Errors.classify(io); // the TCP failure underneath (reset, closed, ...)
             }
         }

@@ -7,6 +7,7 @@ import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
+import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
@@ -26,7 +27,7 @@ final class TlsTransport extends Socket {
     private volatile boolean closeRequested;
 
     TlsTransport(Socket raw) throws SocketException {
-        super((java.net.SocketImpl) null);
+        super((SocketImpl) null);
         this.raw = raw;
     }
 

@@ -15,10 +15,13 @@ import dev.socketloom.SocketRuntime;
 import dev.socketloom.TlsOptions;
 import dev.socketloom.testing.ExternalTool;
 import dev.socketloom.testing.TestPki;
+import java.io.ByteArrayOutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import javax.crypto.Cipher;
@@ -40,7 +43,7 @@ class TlsEncryptedKeyTest {
     private static final char[] PASSWORD = "correct horse".toCharArray();
 
     /** The key as an encrypted PKCS#8 PEM block, PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC), encrypted by the JDK. */
-    private static String encryptedPem(java.security.PrivateKey key, char[] password) throws Exception {
+    private static String encryptedPem(PrivateKey key, char[] password) throws Exception {
         String algorithm = "PBEWithHmacSHA256AndAES_256";
         byte[] salt = new byte[16];
         byte[] iv = new byte[16];
@@ -62,7 +65,7 @@ class TlsEncryptedKeyTest {
     }
 
     private static byte[] tlv(int tag, byte[] content) {
-        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.write(tag);
         int n = content.length;
         if (n < 0x80) {
@@ -80,7 +83,7 @@ class TlsEncryptedKeyTest {
     }
 
     private static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = java.util.Arrays.copyOf(a, a.length + b.length);
+        byte[] c = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, c, a.length, b.length);
         return c;
     }
@@ -104,11 +107,10 @@ class TlsEncryptedKeyTest {
     }
 
     @Test
-    void encryptedPkcs8KeysWithTheirPasswordServeFromFilesAndFromText() throws Exception {
+    void encryptedPkcs8EcAndRsaKeysWithTheirPasswordServe() throws Exception {
         String ec = encryptedPem(PKI.server.key(), PASSWORD);
         servesAHandshake(TlsOptions.builder().keyMaterial(PKI.server.certFile(), write("enc-ec", ec), PASSWORD)
                 .build());
-        servesAHandshake(TlsOptions.builder().keyMaterialPem(PKI.server.chainPem(), ec, PASSWORD).build());
         servesAHandshake(TlsOptions.builder().keyMaterial(PKI.rsaServer.certFile(), write("enc-rsa",
                 encryptedPem(PKI.rsaServer.key(), PASSWORD)), PASSWORD).build());
     }
@@ -116,9 +118,9 @@ class TlsEncryptedKeyTest {
     @Test
     void theBuilderKeepsItsOwnCopyOfThePassword() throws Exception {
         char[] password = PASSWORD.clone();
-        TlsOptions.Builder b = TlsOptions.builder().keyMaterialPem(PKI.server.chainPem(),
-                encryptedPem(PKI.server.key(), password), password);
-        java.util.Arrays.fill(password, '\0'); // the caller wipes its array after handing it over
+        TlsOptions.Builder b = TlsOptions.builder().keyMaterial(PKI.server.certFile(),
+                write("enc-copy", encryptedPem(PKI.server.key(), password)), password);
+        Arrays.fill(password, '\0'); // the caller wipes its array after handing it over
         servesAHandshake(b.build());
     }
 

@@ -1,14 +1,9 @@
 package dev.socketloom.jmh.load;
 
+import dev.socketloom.jmh.child.CommandLoop;
 import dev.socketloom.jmh.server.TlsMaterial;
-import java.io.BufferedReader;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
@@ -28,50 +23,42 @@ public final class LoadMain {
     private LoadMain() {
     }
 
+    private LoadGenerator load;
+
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
-        System.setOut(System.err);
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        LoadGenerator load = null;
-        out.println("ok ready");
+        LoadMain m = new LoadMain();
         try {
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] cmd = line.trim().split("\\s+");
-                try {
-                    switch (cmd[0]) {
-                        case "open" -> {
-                            if (load != null) {
-                                load.close();
-                                load = null;
-                            }
-                            Workload w = Workload.of(cmd[4]);
-                            load = new LoadGenerator(new InetSocketAddress(InetAddress.getLoopbackAddress(),
-                                    Integer.parseInt(cmd[1])), Integer.parseInt(cmd[2]), Integer.parseInt(cmd[3]),
-                                    w.request(), w.response(), cmd.length > 5
-                                            ? TlsMaterial.clientContext(Path.of(cmd[5])) : null);
-                            out.println("ok");
-                        }
-                        case "run" -> {
-                            LoadGenerator.Slice s = load.run(Long.parseLong(cmd[1]), Long.parseLong(cmd[2]));
-                            out.println("ok " + s.roundTrips() + " " + s.nanos() + " " + s.answered() + " "
-                                    + s.clientCpuNanos() + " " + s.wallNanos());
-                        }
-                        case "quit" -> {
-                            out.println("ok");
-                            return;
-                        }
-                        default -> out.println("error unknown command: " + line);
-                    }
-                } catch (Exception e) {
-                    e.printStackTrace();
-                    out.println("error " + e);
-                }
-            }
+            CommandLoop.run(m::reply);
         } finally {
-            if (load != null) {
-                load.close();
+            m.closeLoad();
+        }
+    }
+
+    private String reply(String[] cmd) throws Exception {
+        return switch (cmd[0]) {
+            case "open" -> {
+                closeLoad();
+                Workload w = Workload.of(cmd[4]);
+                load = new LoadGenerator(new InetSocketAddress(InetAddress.getLoopbackAddress(),
+                        Integer.parseInt(cmd[1])), Integer.parseInt(cmd[2]), Integer.parseInt(cmd[3]),
+                        w.request(), w.response(), cmd.length > 5 ? TlsMaterial.clientContext(Path.of(cmd[5]))
+                                : null);
+                yield "";
             }
+            case "run" -> {
+                LoadGenerator.Slice s = load.run(Long.parseLong(cmd[1]), Long.parseLong(cmd[2]));
+                yield s.roundTrips() + " " + s.nanos() + " " + s.answered() + " " + s.clientCpuNanos() + " "
+                        + s.wallNanos();
+            }
+            default -> throw new IllegalArgumentException("unknown command: " + String.join(" ", cmd));
+        };
+    }
+
+    private void closeLoad() throws Exception {
+        LoadGenerator l = load;
+        load = null;
+        if (l != null) {
+            l.close();
         }
     }
 }

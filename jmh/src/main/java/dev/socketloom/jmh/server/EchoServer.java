@@ -1,5 +1,8 @@
 package dev.socketloom.jmh.server;
 
+import dev.socketloom.TlsOptions;
+import java.nio.file.Path;
+
 /**
  * One running echo server of some {@link Impl}. Every implementation echoes raw bytes exactly as received, with
  * TCP_NODELAY on accepted sockets and a listen backlog of {@link #BACKLOG}.
@@ -42,9 +45,9 @@ public interface EchoServer extends AutoCloseable {
     }
 
     /** Starts a TLS echo server presenting the certificate in {@code keyStore} ({@link TlsMaterial}). */
-    static EchoServer startTls(TlsImpl impl, int bufferSize, java.nio.file.Path keyStore) throws Exception {
+    static EchoServer startTls(TlsImpl impl, int bufferSize, Path keyStore) throws Exception {
         return switch (impl) {
-            case SOCKETLOOM -> new SocketLoomEcho(bufferSize, dev.socketloom.TlsOptions.builder()
+            case SOCKETLOOM -> new SocketLoomEcho(bufferSize, TlsOptions.builder()
                     .keyStore(keyStore, TlsMaterial.PASSWORD).build());
             case RAW_VT -> new ThreadPerConnectionEcho(Thread.ofVirtual().name("rawvt-client-", 0), bufferSize,
                     TlsMaterial.serverContext(keyStore));

@@ -1,16 +1,12 @@
 package dev.socketloom.jmh.server;
 
-import dev.socketloom.ConnectOptions;
 import dev.socketloom.Connection;
 import dev.socketloom.InetException;
-import dev.socketloom.ServerOptions;
-import dev.socketloom.SocketRuntime;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.net.InetAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 
@@ -32,7 +28,7 @@ final class LineServers {
     /** Starts the line server of {@code impl}: SOCKETLOOM or RAW_VT. */
     static EchoServer start(Impl impl) throws Exception {
         return switch (impl) {
-            case SOCKETLOOM -> new SocketLoomLines();
+            case SOCKETLOOM -> new SocketLoomEcho(null, LineServers::serve);
             case RAW_VT -> new ThreadPerConnectionEcho(Thread.ofVirtual().name("rawvt-client-", 0),
                     LineServers::serveRaw);
             default -> throw new IllegalArgumentException("no line server for " + impl.id());
@@ -140,46 +136,6 @@ final class LineServers {
                 throw new EOFException();
             }
             done += n;
-        }
-    }
-
-    /** The SocketLoom line server: {@code rt.startServer} with {@link #serve}. */
-    private static final class SocketLoomLines implements EchoServer {
-        private final SocketRuntime rt;
-        private final dev.socketloom.Server server;
-
-        SocketLoomLines() throws Exception {
-            rt = SocketRuntime.open();
-            server = rt.startServer(ServerOptions.builder()
-                    .bindAddress(InetAddress.getLoopbackAddress())
-                    .port(0)
-                    .backlog(BACKLOG)
-                    .clientOptions(ConnectOptions.builder().tcpNoDelay(true).build())
-                    .build(), LineServers::serve);
-        }
-
-        @Override
-        public int port() {
-            return server.port();
-        }
-
-        @Override
-        public int activeConnections() {
-            return server.clientCount();
-        }
-
-        @Override
-        public void disconnect() throws Exception {
-            server.disconnect();
-        }
-
-        @Override
-        public void close() throws Exception {
-            try {
-                server.disconnect();
-            } finally {
-                rt.close();
-            }
         }
     }
 }

@@ -26,6 +26,7 @@ import io.netty.handler.ssl.SslProvider;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -41,7 +42,7 @@ final class NettyEcho implements EchoServer {
     private final Channel listener;
 
     /** Netty's TLS over the benchmark keystore: the JDK's provider, or OpenSSL (BoringSSL via tcnative). */
-    static SslContext tls(java.nio.file.Path keyStore, boolean openssl) throws Exception {
+    static SslContext tls(Path keyStore, boolean openssl) throws Exception {
         if (openssl) {
             OpenSsl.ensureAvailability();
         }

@@ -1,13 +1,12 @@
 package dev.socketloom.jmh.server;
 
-import java.io.BufferedReader;
+import com.sun.management.OperatingSystemMXBean;
+import dev.socketloom.jmh.child.CommandLoop;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.PrintStream;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import javax.management.ObjectName;
 
 /**
  * The server JVM: hosts one echo server at a time so that the load (in the JMH fork) and the server never share a
@@ -31,68 +30,55 @@ public final class ServerMain {
     private ServerMain() {
     }
 
+    private EchoServer server;
+
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), true,
-                StandardCharsets.UTF_8);
-        System.setOut(System.err); // nothing but replies on the protocol stream
-        BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
-        EchoServer server = null;
-        out.println("ok ready");
+        ServerMain m = new ServerMain();
         try {
-            String line;
-            while ((line = in.readLine()) != null) {
-                String[] cmd = line.trim().split("\\s+");
-                try {
-                    switch (cmd[0]) {
-                        case "start" -> {
-                            if (server != null) {
-                                server.close();
-                            }
-                            server = null;
-                            Impl impl = Impl.of(cmd[1]);
-                            server = cmd.length > 3 && cmd[3].equals("lines") ? LineServers.start(impl)
-                                    : EchoServer.start(impl, Integer.parseInt(cmd[2]));
-                            out.println("ok " + server.port());
-                        }
-                        case "starttls" -> {
-                            if (server != null) {
-                                server.close();
-                            }
-                            server = null;
-                            server = EchoServer.startTls(TlsImpl.of(cmd[1]), Integer.parseInt(cmd[2]),
-                                    java.nio.file.Path.of(cmd[3]));
-                            out.println("ok " + server.port());
-                        }
-                        case "count" -> out.println("ok " + (server == null ? 0 : server.activeConnections()));
-                        case "disconnect" -> {
-                            long cpu0 = processCpuNanos();
-                            long t0 = System.nanoTime();
-                            server.disconnect();
-                            long t1 = System.nanoTime();
-                            out.println("ok " + (t1 - t0) + " " + (processCpuNanos() - cpu0));
-                        }
-                        case "mem" -> out.println("ok " + heapAfterGc() + " " + rss() + " " + liveObjectBytes());
-                        case "quit" -> {
-                            out.println("ok");
-                            return;
-                        }
-                        default -> out.println("error unknown command: " + line);
-                    }
-                } catch (Exception e) {
-                    e.printStackTrace();
-                    out.println("error " + e);
-                }
-            }
+            CommandLoop.run(m::reply);
         } finally {
-            if (server != null) {
-                server.close();
+            m.closeServer();
+        }
+    }
+
+    private String reply(String[] cmd) throws Exception {
+        return switch (cmd[0]) {
+            case "start" -> {
+                closeServer();
+                Impl impl = Impl.of(cmd[1]);
+                server = cmd.length > 3 && cmd[3].equals("lines") ? LineServers.start(impl)
+                        : EchoServer.start(impl, Integer.parseInt(cmd[2]));
+                yield String.valueOf(server.port());
             }
+            case "starttls" -> {
+                closeServer();
+                server = EchoServer.startTls(TlsImpl.of(cmd[1]), Integer.parseInt(cmd[2]), Path.of(cmd[3]));
+                yield String.valueOf(server.port());
+            }
+            case "count" -> String.valueOf(server == null ? 0 : server.activeConnections());
+            case "disconnect" -> {
+                long cpu0 = processCpuNanos();
+                long t0 = System.nanoTime();
+                server.disconnect();
+                long t1 = System.nanoTime();
+                yield (t1 - t0) + " " + (processCpuNanos() - cpu0);
+            }
+            case "mem" -> heapAfterGc() + " " + rss() + " " + liveObjectBytes();
+            default -> throw new IllegalArgumentException("unknown command: " + String.join(" ", cmd));
+        };
+    }
+
+    private void closeServer() throws Exception {
+        EchoServer s = server;
+        server = null;
+        if (s != null) {
+            s.close();
         }
     }
 
     /** CPU time of this whole JVM so far (CLOCK_PROCESS_CPUTIME_ID: every thread, nanosecond resolution). */
     static long processCpuNanos() {
-        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+        return ((OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
                 .getProcessCpuTime();
     }
 
@@ -110,7 +96,7 @@ public final class ServerMain {
      */
     static long liveObjectBytes() throws Exception {
         String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
-                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
         long total = 0;
         long fillers = 0;

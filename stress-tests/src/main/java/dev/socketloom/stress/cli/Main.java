@@ -1,11 +1,7 @@
 package dev.socketloom.stress.cli;
 
-import dev.socketloom.ProxyProtocol;
 import dev.socketloom.Server;
-import dev.socketloom.ServerOptions;
 import dev.socketloom.SocketRuntime;
-import dev.socketloom.StopResult;
-import dev.socketloom.TlsOptions;
 import dev.socketloom.stress.scenario.ChurnScenario;
 import dev.socketloom.stress.scenario.ConnectionsScenario;
 import dev.socketloom.stress.scenario.DemoScenario;
@@ -18,16 +14,13 @@ import dev.socketloom.stress.scenario.RealPeersScenario;
 import dev.socketloom.stress.scenario.Report;
 import dev.socketloom.stress.scenario.SaturationScenario;
 import dev.socketloom.stress.scenario.RollingRestartScenario;
-import dev.socketloom.stress.scenario.ServeHandlers;
 import dev.socketloom.stress.scenario.StopUnderLoadScenario;
 import dev.socketloom.stress.scenario.TlsScenario;
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -37,7 +30,7 @@ import picocli.CommandLine.Option;
 /** The {@code socketloom-stress} command line: demo, serve, load and the stress scenarios. */
 @Command(name = "socketloom-stress", mixinStandardHelpOptions = true, version = "SocketLoom stress 0.1.0",
         description = "SocketLoom demo, echo server, load generator and stress/fault scenarios.",
-        subcommands = {Main.Demo.class, Main.Serve.class, Main.Load.class, Main.Connections.class, Main.Churn.class,
+        subcommands = {Main.Demo.class, Serve.class, Main.Load.class, Main.Connections.class, Main.Churn.class,
                 Main.StopUnderLoad.class, Main.Faults.class, Main.FdExhaustion.class, Main.RealPeers.class,
                 Main.Tls.class, Main.Saturation.class, Main.RollingRestart.class, Main.Partition.class, Main.All.class})
 public final class Main implements Runnable {
@@ -142,84 +135,6 @@ public final class Main implements Runnable {
         public Integer call() throws Exception {
             return report.run(tls ? "demo-tls" : "demo", unchecked(p ->
                     DemoScenario.run(new DemoScenario.Params(clients, messages, size, tls), p)));
-        }
-    }
-
-    @Command(name = "serve", mixinStandardHelpOptions = true,
-            description = "Runs a SocketLoom server until Ctrl-C / SIGTERM (then stops gracefully). Try it with "
-                    + "`nc 127.0.0.1 7000` or `socat - TCP:127.0.0.1:7000`.")
-    static final class Serve implements Callable<Integer> {
-        enum Mode { echo, chat, addr }
-
-        @Option(names = "--port", defaultValue = "7000", description = "Port, 0 = ephemeral (default ${DEFAULT-VALUE}).")
-        int port;
-
-        @Option(names = "--bind", defaultValue = "127.0.0.1", description = "Bind address (default ${DEFAULT-VALUE}).")
-        String bind;
-
-        @Option(names = "--mode", defaultValue = "echo",
-                description = "echo: bytes back as they come; chat: every line goes to every client; addr: every line back "
-                        + "prefixed with the client's ip:port as the server sees it (${COMPLETION-CANDIDATES}).")
-        Mode mode;
-
-        @Option(names = "--proxy-protocol", defaultValue = "OFF", paramLabel = "MODE",
-                description = "PROXY protocol header (haproxy send-proxy / send-proxy-v2) before every client: "
-                        + "${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}; REQUIRED behind a load balancer).")
-        ProxyProtocol proxyProtocol;
-
-        @Option(names = "--grace", defaultValue = "2", description = "Seconds handlers get to finish on stop.")
-        int grace;
-
-        @Option(names = "--tls-cert", paramLabel = "FILE",
-                description = "Serve TLS with this PEM certificate chain (needs --tls-key); try it with "
-                        + "`openssl s_client -connect 127.0.0.1:PORT -servername localhost -quiet`.")
-        Path tlsCert;
-
-        @Option(names = "--tls-key", paramLabel = "FILE", description = "The PEM private key of --tls-cert.")
-        Path tlsKey;
-
-        @Option(names = "--stats", paramLabel = "INTERVAL", converter = DurationConverter.class,
-                description = "Print a one-line ServerStats snapshot every INTERVAL (e.g. 5s, 500ms, 1m, PT5S): "
-                        + "accepted, active, rejected, failed accepts, handler failures, bytes in and out.")
-        Duration stats;
-
-        @Override
-        public Integer call() throws Exception {
-            if ((tlsCert == null) != (tlsKey == null)) {
-                throw new CommandLine.ParameterException(new CommandLine(this),
-                        "--tls-cert and --tls-key go together");
-            }
-            TlsOptions tls = tlsCert == null ? null : TlsOptions.builder().keyMaterial(tlsCert, tlsKey).build();
-            SocketRuntime rt = SocketRuntime.open();
-            AtomicReference<Server> self = new AtomicReference<>();
-            Server server = rt.startServer(ServerOptions.builder().bindAddress(InetAddress.getByName(bind)).port(port)
-                    .proxyProtocol(proxyProtocol).tls(tls).build(), switch (mode) {
-                        case echo -> ServeHandlers.echo();
-                        case chat -> ServeHandlers.chat(self::get);
-                        case addr -> ServeHandlers.addr();
-                    });
-            self.set(server);
-            Thread hook = new Thread(() -> {
-                try {
-                    StopResult r = server.stop(Duration.ofSeconds(grace));
-                    System.out.println("stopped: accepted=" + server.stats().accepted() + " graceful="
-                            + r.graceful() + " forced=" + r.forced() + " stragglers=" + r.stragglers().size()
-                            + " proxyHeaderFailures=" + server.stats().proxyHeaderFailures());
-                    rt.close();
-                } catch (Exception e) {
-                    System.err.println("stop failed: " + e);
-                }
-            }, "socketloom-serve-shutdown");
-            Runtime.getRuntime().addShutdownHook(hook);
-            System.out.println("listening on " + server.localAddress().getAddress().getHostAddress() + ":"
-                    + server.port() + " (" + mode + (tls != null ? ", TLS" : "") + "); stop with Ctrl-C");
-            StatsLine line = stats == null ? null : new StatsLine(server.stats(), System.nanoTime());
-            while (!server.awaitTermination(stats == null ? Duration.ofHours(1) : stats)) {
-                if (line != null) { // the wait for the server's end is the clock: no timer thread to stop
-                    System.out.println(line.next(server.stats(), System.nanoTime()));
-                }
-            }
-            return 0;
         }
     }
 

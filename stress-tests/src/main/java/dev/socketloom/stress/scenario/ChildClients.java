@@ -2,6 +2,7 @@ package dev.socketloom.stress.scenario;
 
 import dev.socketloom.ConnectOptions;
 import dev.socketloom.Connection;
+import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import dev.socketloom.SocketRuntime;
 import java.time.Duration;
@@ -36,7 +37,7 @@ public final class ChildClients {
                     String line = "message " + k + " from " + i;
                     c.writeLine(line);
                     if (!line.equals(c.readLine())) {
-                        throw new InetException(dev.socketloom.InetError.IO_ERROR, "wrong echo on connection " + i);
+                        throw new InetException(InetError.IO_ERROR, "wrong echo on connection " + i);
                     }
                 }
                 int done = connected.incrementAndGet();
@@ -59,7 +60,7 @@ public final class ChildClients {
                     }
                 } catch (InetException e) {
                     // a reset is also the server closing; a timeout means the server never closed
-                    if (e.error() == dev.socketloom.InetError.CONNECTION_RESET) {
+                    if (e.error() == InetError.CONNECTION_RESET) {
                         closed.incrementAndGet();
                     } else {
                         throw e;

@@ -7,7 +7,9 @@ import dev.socketloom.Server;
 import dev.socketloom.SocketRuntime;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Semaphore;
@@ -102,7 +104,7 @@ public final class DemoScenario {
             r.metric("client-side disconnect of " + clientSide + " (ms)", Tasks.millisSince(t0));
             r.check(handlersExited.tryAcquire(clientSide, 60, TimeUnit.SECONDS),
                     "every handler of a client-side-disconnected client returned");
-            Tasks.await(() -> server.clientCount() == serverSide, java.time.Duration.ofSeconds(30));
+            Tasks.await(() -> server.clientCount() == serverSide, Duration.ofSeconds(30));
             r.checkEquals(serverSide, server.clientCount(), "clients left on the server after the client-side half");
 
             Map<Integer, Connection> accepted = new HashMap<>();
@@ -160,7 +162,7 @@ public final class DemoScenario {
     static boolean portBindable(int port) {
         try (ServerSocket ss = new ServerSocket()) {
             ss.setReuseAddress(true);
-            ss.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            ss.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             return true;
         } catch (IOException e) {
             return false;

@@ -3,6 +3,7 @@ package dev.socketloom.stress.scenario;
 import dev.socketloom.ConnectOptions;
 import dev.socketloom.Connection;
 import dev.socketloom.ConnectionHandler;
+import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import dev.socketloom.Server;
 import dev.socketloom.ServerOptions;
@@ -17,7 +18,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -151,7 +154,7 @@ public final class PartitionPeer {
      * AF_UNIX socket of its own once a blocked socket was closed; it is not the runtime's.)
      */
     private static long openSockets() throws IOException {
-        java.util.Set<String> tcp = new java.util.HashSet<>();
+        Set<String> tcp = new HashSet<>();
         for (String table : List.of("/proc/self/net/tcp", "/proc/self/net/tcp6")) {
             List<String> lines = Files.readAllLines(Path.of(table));
             for (String line : lines.subList(1, lines.size())) {
@@ -227,7 +230,7 @@ public final class PartitionPeer {
     private static Connection ready(Connection c) throws InetException {
         String greeting = c.readLine();
         if (!"READY".equals(greeting)) {
-            throw new InetException(dev.socketloom.InetError.IO_ERROR, "expected READY, got " + greeting);
+            throw new InetException(InetError.IO_ERROR, "expected READY, got " + greeting);
         }
         return c;
     }

@@ -1,5 +1,6 @@
 package dev.socketloom.stress.scenario;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -121,7 +122,7 @@ public final class PartitionScenario {
     }
 
     /** Reads lines until one matches {@code regex} (ENDED/WRITTEN lines of late handlers are skipped). */
-    private static Matcher expect(ChildProcess child, String regex) throws java.io.IOException {
+    private static Matcher expect(ChildProcess child, String regex) throws IOException {
         Pattern pattern = Pattern.compile(regex);
         while (true) {
             String line = child.readLine(STEP);
@@ -130,7 +131,7 @@ public final class PartitionScenario {
                 return m;
             }
             if (!line.startsWith("ENDED ") && !line.startsWith("WRITTEN ")) {
-                throw new java.io.IOException("expected " + regex + ", got: " + line);
+                throw new IOException("expected " + regex + ", got: " + line);
             }
         }
     }

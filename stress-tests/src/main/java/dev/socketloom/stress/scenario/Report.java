@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -36,13 +37,13 @@ public final class Report {
 
     /** Records an input parameter. */
     public synchronized Report parameter(String name, Object value) {
-        parameters.put(name, value instanceof java.time.Duration d ? d.toString() : value);
+        parameters.put(name, value instanceof Duration d ? d.toString() : value);
         return this;
     }
 
     /** Records a measured value. */
     public synchronized Report metric(String name, Object value) {
-        metrics.put(name, value instanceof java.time.Duration d ? d.toString() : value);
+        metrics.put(name, value instanceof Duration d ? d.toString() : value);
         return this;
     }
 

@@ -14,7 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
@@ -23,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
+import java.util.stream.Stream;
 
 /**
  * Threads (platform and virtual, from the JDK's root thread container) and open file descriptors
@@ -171,7 +174,7 @@ public final class Resources {
             Class<?> containers = Class.forName("jdk.internal.vm.ThreadContainers");
             Object root = containers.getMethod("root").invoke(null);
             @SuppressWarnings("unchecked")
-            java.util.stream.Stream<Thread> all = (java.util.stream.Stream<Thread>) Class
+            Stream<Thread> all = (Stream<Thread>) Class
                     .forName("jdk.internal.vm.ThreadContainer").getMethod("threads").invoke(root);
             TreeMap<Long, String> threads = new TreeMap<>();
             all.filter(t -> !isInfrastructure(t.getName())).forEach(t -> threads.put(t.threadId(), t.getName()));
@@ -210,7 +213,7 @@ public final class Resources {
      */
     public static int socketsOnLocalPort(int port) {
         try {
-            java.util.Set<String> inodes = new java.util.HashSet<>();
+            Set<String> inodes = new HashSet<>();
             for (String target : fds().values()) {
                 if (target.startsWith("socket:[")) {
                     inodes.add(target.substring(8, target.length() - 1));

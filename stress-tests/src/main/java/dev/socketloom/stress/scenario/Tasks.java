@@ -1,10 +1,15 @@
 package dev.socketloom.stress.scenario;
 
+import dev.socketloom.ConnectionHandler;
 import dev.socketloom.ServerOptions;
 import java.net.InetAddress;
+import java.time.Duration;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 /** Small helpers the scenarios share. */
 public final class Tasks {
@@ -41,7 +46,7 @@ public final class Tasks {
     }
 
     /** A line-echo handler that releases {@code exited} once per handler that has returned, however it ended. */
-    public static dev.socketloom.ConnectionHandler lineEchoCountingExits(java.util.concurrent.Semaphore exited) {
+    public static ConnectionHandler lineEchoCountingExits(Semaphore exited) {
         return c -> {
             try {
                 String line;
@@ -65,15 +70,15 @@ public final class Tasks {
      * runtime offers no event for (such as "a handler's connection has left the server's registry after the handler
      * returned"), so it re-checks with a growing pause (5 ms up to 200 ms).
      */
-    public static boolean await(java.util.function.BooleanSupplier condition, java.time.Duration timeout) {
+    public static boolean await(BooleanSupplier condition, Duration timeout) {
         long end = System.nanoTime() + timeout.toNanos();
-        long pause = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(5);
+        long pause = TimeUnit.MILLISECONDS.toNanos(5);
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > end) {
                 return false;
             }
-            java.util.concurrent.locks.LockSupport.parkNanos(pause);
-            pause = Math.min(pause * 2, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(200));
+            LockSupport.parkNanos(pause);
+            pause = Math.min(pause * 2, TimeUnit.MILLISECONDS.toNanos(200));
         }
         return true;
     }

@@ -2,6 +2,7 @@ package dev.socketloom.stress.scenario;
 
 import dev.socketloom.ConnectOptions;
 import dev.socketloom.Connection;
+import dev.socketloom.ConnectionHandler;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import dev.socketloom.Server;
@@ -176,7 +177,7 @@ public final class TlsScenario {
         errors.checkNone(r, "idle client errors");
     }
 
-    private static dev.socketloom.ConnectionHandler resetTolerantEcho() {
+    private static ConnectionHandler resetTolerantEcho() {
         return c -> {
             try {
                 String line;
