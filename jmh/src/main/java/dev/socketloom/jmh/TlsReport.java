@@ -91,11 +91,19 @@ public final class TlsReport {
         }
         Path handshake = dir.resolve("tls-handshake.json");
         if (Files.exists(handshake)) {
-            md.append("\nFull TLS 1.3 handshakes/s (connect, handshake, 1-byte echo, close; 4 client threads):\n\n");
+            md.append("\nFull TLS 1.3 handshakes/s (connect, handshake, 1-byte echo, close; 4 client threads), and the "
+                    + "server JVM's CPU time per handshake, µs:\n\n");
             Map<String, Map<String, Double>> rows = new TreeMap<>();
             for (JsonNode r : new ObjectMapper().readTree(handshake.toFile())) {
-                rows.computeIfAbsent("handshakes/s", k -> new TreeMap<>()).put(r.get("params").get("impl").asText(),
+                String impl = r.get("params").get("impl").asText();
+                rows.computeIfAbsent("handshakes/s", k -> new TreeMap<>()).put(impl,
                         r.get("primaryMetric").get("score").asDouble());
+                JsonNode sec = r.path("secondaryMetrics");
+                double n = score(sec, "handshakes");
+                if (n > 0) {
+                    rows.computeIfAbsent("server CPU µs per handshake", k -> new TreeMap<>()).put(impl,
+                            score(sec, "serverCpuNanos") / n / 1e3);
+                }
             }
             table(md, "", rows);
         }
