@@ -35,8 +35,7 @@ import java.util.Set;
 public interface Connection extends Closeable {
 
     /**
-     * {@return a process-unique, never reused id of this connection (also its place in
-     * {@link SocketRuntime#connections()})}
+     * {@return a process-unique, never reused id of this connection (the {@code connectionId} of its JFR events)}
      */
     long id();
 

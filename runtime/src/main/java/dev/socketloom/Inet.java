@@ -403,9 +403,9 @@ public final class Inet {
     }
 
     /**
-     * {@return whether the connection accepts writes (InetIsWritable): it is open and not shut down for output}
-     * Blocking sockets cannot report free send-buffer space; a write blocks (bounded by the write timeout) when it is
-     * full.
+     * {@return whether the connection takes writes (InetIsWritable): as {@link #isConnected}, it is open and the peer
+     * has not ended its stream} Blocking sockets cannot report free send-buffer space; a write blocks (bounded by the
+     * write timeout) when it is full.
      *
      * @param handle the connection's handle
      */
@@ -463,7 +463,7 @@ public final class Inet {
      *         all the same)
      */
     public static int disconnect(int handle) {
-        return call(() -> InetSessions.disconnect(handle), INET_ERROR);
+        return run(() -> InetSessions.disconnect(handle));
     }
 
     /** {@return the number of live handles (connections and servers), for diagnostics} */

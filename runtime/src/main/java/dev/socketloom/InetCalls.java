@@ -49,11 +49,6 @@ final class InetCalls {
         return value;
     }
 
-    static <T> T fail(InetError error, T value) {
-        LAST_ERROR.set(error);
-        return value;
-    }
-
     static InetError lastError() {
         return LAST_ERROR.get();
     }

@@ -100,8 +100,9 @@ final class InetCodes {
                     ? "a secure server (INET_OPTION_SECURE) needs credentials: a certificate and its key"
                     : "credentials need INET_OPTION_SECURE");
         }
-        ServerOptions.Builder b = ServerOptions.builder().clientOptions(co.toBuilder()
-                .readTimeout(Duration.ZERO).writeTimeout(co.writeTimeout()).build());
+        // clients wait for data as long as it takes (an idle timeout, below, ends idle ones); writes stay bounded
+        ServerOptions.Builder b = ServerOptions.builder().clientOptions(co.toBuilder().readTimeout(Duration.ZERO)
+                .build());
         if ((options & Inet.INET_OPTION_PROXY_PROTOCOL) != 0) {
             b.proxyProtocol(ProxyProtocol.REQUIRED);
         }
@@ -113,7 +114,7 @@ final class InetCodes {
             }
         }
         try {
-            b.port(port).maxClients(maxClients).idleTimeout(Duration.ofSeconds(Math.max(0, timeoutSec)))
+            b.port(port).maxClients(maxClients).idleTimeout(Duration.ofSeconds(timeoutSec))
                     .tls(credentials);
             if (backlog > 0) {
                 b.backlog(backlog);

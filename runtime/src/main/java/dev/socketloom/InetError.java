@@ -47,7 +47,10 @@ public enum InetError {
     OUTPUT_SHUTDOWN(1017, "The connection has been shut down for writing"),
     /** The requested operation is not supported by this connection. */
     OPERATION_NOT_SUPPORTED(1018, "The operation is not supported"),
-    /** The connection was refused because a server limit (clients, per-address clients) was reached. */
+    /**
+     * Reserved: a server limit (clients, per-address clients) was reached. Servers do not report it today: a client
+     * over a limit is reset right after accept and counted in {@link ServerStats#rejected()}.
+     */
     LIMIT_REACHED(1019, "A server limit was reached"),
     /**
      * The TLS handshake failed for a reason that is not the certificate's: no protocol version, cipher suite or ALPN

@@ -1,7 +1,6 @@
 package dev.socketloom;
 
 import dev.socketloom.internal.HandleTable;
-import java.util.List;
 
 /**
  * The {@link Inet} facade's process-wide handle table: connections, servers, and the placeholder an async connect
@@ -52,8 +51,8 @@ final class InetHandles {
         HANDLES.replace(handle, value);
     }
 
-    static List<Object> clear() {
-        return HANDLES.clear();
+    static void clear() {
+        HANDLES.clear();
     }
 
     static int size() {

@@ -51,9 +51,18 @@ final class InetRuntime {
         return rt;
     }
 
-    /** Runs {@code body} while no other thread opens or closes the runtime. */
+    /**
+     * Runs {@code body} while no other thread opens or closes the runtime. The wait is interruptible: an event
+     * procedure that calls in while {@code uninitialize()} closes the runtime (holding the lock while it joins every
+     * thread) is interrupted by that close, and must then return rather than outlive the join (L8).
+     */
     static <T> T locked(InetCalls.Call<T> body) throws InetException {
-        LOCK.lock();
+        try {
+            LOCK.lockInterruptibly();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InetException(InetError.OPERATION_CANCELED, "interrupted while the facade was being closed");
+        }
         try {
             return body.run();
         } finally {

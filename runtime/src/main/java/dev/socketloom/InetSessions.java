@@ -119,7 +119,7 @@ final class InetSessions {
         return r.forced();
     }
 
-    static int disconnect(int handle) throws InetException {
+    static void disconnect(int handle) throws InetException {
         Object target = InetHandles.get(handle);
         if (target == null || target == InetHandles.PENDING) {
             throw new InetException(InetError.INVALID_HANDLE, "no connection or server has handle " + handle);
@@ -132,6 +132,5 @@ final class InetSessions {
         } else if (target instanceof Connection c) {
             c.disconnect();
         }
-        return 0;
     }
 }

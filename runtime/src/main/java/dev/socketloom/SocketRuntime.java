@@ -7,8 +7,9 @@ import java.util.List;
  * The owner of every connection, server and thread SocketLoom creates (SocketWrench {@code InetInitialize} /
  * {@code InetUninitialize}).
  *
- * <p><b>Lifecycle.</b> Open from {@link #open()} until {@link #close()}. {@code close()} disconnects every server and
- * connection it owns, in parallel, and joins every thread it started ({@linkplain dev.socketloom##L8 L8}); afterwards
+ * <p><b>Lifecycle.</b> Open from {@link #open()} until {@link #close()}. {@code close()} first closes every server and
+ * connection it owns, then joins every thread it started, once, against one deadline ({@linkplain dev.socketloom##L8
+ * L8}); afterwards
  * the process holds no thread and no socket of it, and every method but {@code close()} fails with {@link
  * InetError#NOT_INITIALIZED}. While any server runs, one non-daemon keeper thread keeps the JVM alive (virtual threads
  * are daemons).

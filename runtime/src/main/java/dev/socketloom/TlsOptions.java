@@ -308,6 +308,7 @@ public final class TlsOptions {
          */
         public Builder sslContext(SSLContext sslContext) {
             context = Objects.requireNonNull(sslContext, "sslContext");
+            trustAll = false; // the context's trust decides (a later trustAll() still turns the host-name check off)
             return this;
         }
 

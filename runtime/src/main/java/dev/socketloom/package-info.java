@@ -21,13 +21,14 @@
  * </ul>
  *
  * <h2 id="threads">Threads</h2>
- * Handlers, event callbacks and broadcast writers run on virtual threads named after what they serve
- * ({@code socketloom-client-<address>:<port>}, {@code socketloom-events-<address>:<port>}); so do the attempts of a
+ * Handlers and event callbacks run on virtual threads named after what they serve
+ * ({@code socketloom-client-<address>:<port>}, {@code socketloom-events-<host>:<port>}); so do the attempts of a
  * connect to a name with several addresses ({@code socketloom-connect-<address>:<port>}), which have ended when the
- * connect returns. Each server's acceptor
- * ({@code socketloom-server-<port>-acceptor}) and the runtime's write/idle-timeout watchdog
- * ({@code socketloom-watchdog}) are daemon platform threads, so that stopping a server and expiring a deadline never
- * wait for the virtual-thread scheduler. While any server runs, one non-daemon platform thread
+ * connect returns, and a server's broadcast writers ({@code socketloom-server-<port>-broadcast}). Each server's
+ * acceptor ({@code socketloom-server-<port>-acceptor}), the helpers that close a large server's clients on more than
+ * one core ({@code socketloom-server-<port>-closer}, ended when its stop returns) and the runtime's write/idle-timeout
+ * watchdog ({@code socketloom-watchdog}) are daemon platform threads, so that stopping a server and expiring a deadline
+ * never wait for the virtual-thread scheduler. While any server runs, one non-daemon platform thread
  * ({@code socketloom-keeper}) keeps the JVM alive. No lock of the runtime is a monitor: nothing pins a virtual
  * thread's carrier.
  *

@@ -8,7 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.socketloom.internal.HandleTable;
+import dev.socketloom.testing.TestSupport;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
@@ -16,7 +16,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -130,7 +133,8 @@ class InetFacadeTest {
         int h1 = Inet.connect("127.0.0.1", port, 30, 0);
         assertEquals(0, Inet.disconnect(h1));
         int h2 = Inet.connect("127.0.0.1", port, 30, 0);
-        assertEquals(HandleTable.slotOf(h1), HandleTable.slotOf(h2), "the slot was reused, as SocketWrench may");
+        // a handle's low 16 bits are its slot, the next 15 the slot's generation (HandleTable)
+        assertEquals(h1 & 0xFFFF, h2 & 0xFFFF, "the slot was reused, as SocketWrench may");
         assertNotEquals(h1, h2, "but the handle value differs in its generation bits");
 
         assertEquals(Inet.INET_ERROR, Inet.writeLine(h1, "must not reach h2"));
@@ -242,6 +246,54 @@ class InetFacadeTest {
         assertLastError(InetError.NONE);
         assertEquals(0, Inet.available(client));
         assertEquals(0, Inet.disconnect(client));
+        assertEquals(0, Inet.disconnect(server));
+    }
+
+    @Test
+    void isReadableReturnsInTimeWhileAnotherThreadIsBlockedInRead() throws Exception {
+        int server = Inet.serverStart("127.0.0.1", 0, 0, 0, 0, 0, (h, e, err) -> { });
+        int client = Inet.connect("127.0.0.1", Inet.serverPort(server), 0, 0); // no read timeout: blocks for ever
+        FutureTask<Integer> read = new FutureTask<>(() -> Inet.read(client, new byte[1], 1));
+        Thread reader = Thread.ofVirtual().name("blocked-reader").start(read);
+        // a thread waiting in a socket read (nothing else can make this one wait) holds the read lock
+        TestSupport.awaitCondition(() -> reader.getState() == Thread.State.WAITING, "the reader to block");
+        assertFalse(TestSupport.returnsWithinDeadline("isReadable", () -> Inet.isReadable(client, 200)),
+                "nothing was sent, and the blocked reader does not hold isReadable beyond its timeout");
+        assertEquals(0, Inet.disconnect(client));
+        assertEquals(Inet.INET_ERROR, read.get(TestSupport.DEADLINE.toMillis(), TimeUnit.MILLISECONDS),
+                "the disconnect ended the blocked read");
+        assertEquals(0, Inet.disconnect(server));
+    }
+
+    @Test
+    void anEventProcedureWaitingToCallTheFacadeIsEndedByADisconnect() throws Exception {
+        AtomicInteger clientHandle = new AtomicInteger(Inet.INVALID_SOCKET);
+        AtomicReference<Thread> procThread = new AtomicReference<>();
+        CompletableFuture<int[]> asyncResult = new CompletableFuture<>();
+        int server = Inet.serverStart("127.0.0.1", 0, 0, 0, 0, 0, (h, e, err) -> {
+            if (e == Inet.INET_EVENT_CONNECT) {
+                clientHandle.set(h);
+                procThread.set(Thread.currentThread());
+                // never dials: it waits for the runtime lock until the disconnect below interrupts it
+                int r = Inet.asyncConnect("127.0.0.1", 1, 5, 0, Inet.INET_EVENT_MASK_ALL, (h2, e2, err2) -> { });
+                asyncResult.complete(new int[] {r, Inet.getLastError()});
+            }
+        });
+        int port = Inet.serverPort(server);
+        // hold the facade's runtime lock as uninitialize() does while it joins: the procedure's asyncConnect waits
+        int disconnected = InetRuntime.locked(() -> {
+            int client = Inet.connect("127.0.0.1", port, 30, 0);
+            TestSupport.awaitCondition(() -> procThread.get() != null
+                    && procThread.get().getState() == Thread.State.WAITING, "the procedure to wait for the lock");
+            int r = Inet.disconnect(clientHandle.get()); // interrupts the procedure and joins it
+            Inet.disconnect(client);
+            return r;
+        });
+        assertEquals(0, disconnected, () -> "the procedure outlived the join: " + Inet.getErrorString(
+                Inet.getLastError()));
+        int[] r = asyncResult.get(TestSupport.DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+        assertEquals(Inet.INVALID_SOCKET, r[0]);
+        assertEquals(InetError.OPERATION_CANCELED.code(), r[1]);
         assertEquals(0, Inet.disconnect(server));
     }
 

@@ -31,7 +31,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * </pre>
  * <ul>
  *   <li>{@code quick}: interleaved echo (1, 100, 1 000, 10 000 connections; 64 B and 4 KiB) and pipelined line
- *   protocol, 2 x 4 s warm-up and 4 x 6 s measurement; connect cycles, 1 x 1 s and 3 x 2 s; server disconnect
+ *   protocol, 2 x 4 s warm-up and 4 x 6 s measurement; connect cycles, 3 x 2 s and 3 x 3 s; server disconnect
  *   (100, 1 000, 10 000), 1 + 5 operations (each disconnects every implementation once); footprint with 64 B and
  *   16 KiB handler buffers; one fork each;</li>
  *   <li>{@code full}: the same benchmarks with the annotations' settings (interleaved 2 x 5 s + 5 x 5 s, connect
@@ -63,9 +63,10 @@ public final class Suite {
                     .include(PipelinedBenchmark.class.getName())
                     .warmupIterations(2).warmupTime(TimeValue.seconds(4))
                     .measurementIterations(4).measurementTime(TimeValue.seconds(6)), dir, "jmh-interleaved.json");
+            // the connection setup path is long and compiles late: too short a warm-up measured the JIT
             run(new OptionsBuilder().include(ConnectCycleBenchmark.class.getName())
-                    .warmupIterations(1).warmupTime(TimeValue.seconds(1))
-                    .measurementIterations(3).measurementTime(TimeValue.seconds(2)), dir, "jmh-connect.json");
+                    .warmupIterations(3).warmupTime(TimeValue.seconds(2))
+                    .measurementIterations(3).measurementTime(TimeValue.seconds(3)), dir, "jmh-connect.json");
             // single-shot iterations ignore the time settings
             run(new OptionsBuilder().include(ServerDisconnectBenchmark.class.getName())
                     .warmupIterations(1).measurementIterations(5), dir, "jmh-disconnect.json");

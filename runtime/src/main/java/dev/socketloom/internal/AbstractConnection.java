@@ -13,7 +13,7 @@ import java.util.Objects;
  * {@code disconnect}, ...) and so holds no state of its own beyond two lazily made stream views. Threading and
  * lifecycle are those of the primitives. ({@code readFully} is a primitive: it holds the read lock once.)
  *
- * <p>It extends {@link Mutex} only to give {@link SocketConnection} its state lock without a lock object (32 bytes
+ * <p>It extends {@link Mutex} only to give {@link ConnectionLifecycle} its state lock without a lock object (32 bytes
  * on every idle connection, see Mutex).
  */
 abstract class AbstractConnection extends Mutex implements Connection {

@@ -15,10 +15,13 @@ import dev.socketloom.ConnectOptions;
  * {@code ConnectionClosed} event, in plain fields: each is written under its lock just before the volatile operation
  * count of the same read or write, which publishes it, and read after that count. So counting bytes adds a plain
  * addition to the paths, no fence.
+ *
+ * <p>Not an object of its own: {@link ConnectionIo} (the write lock) extends it, so an idle connection pays neither
+ * an object header nor the references to it, and the options and the peer's name come from the connection through
+ * the subclass instead of fields here and in the {@link ReadBuffer}: with many idle connections these bytes add up.
  */
-final class Activity {
-    /** The timeouts, read from the (shared) options when needed: one reference instead of three fields. */
-    private final ConnectOptions options;
+abstract class Activity extends Mutex {
+    private static final long serialVersionUID = 1L;
 
     // operation counts are compared for change only, so ints that wrap are enough (8 bytes less per connection)
     private volatile int readOps;
@@ -32,21 +35,23 @@ final class Activity {
     /** nanoTime when the current write started, 0 while no write is in progress. */
     private volatile long writeStartedNanos;
 
-    Activity(ConnectOptions options) {
-        this.options = options;
-    }
+    /** The connection's options: its timeouts and maximum line length. */
+    abstract ConnectOptions options();
+
+    /** Who the bytes come from, for messages. */
+    abstract Object peer();
 
     /** Whether the watchdog must look at this connection. */
     boolean hasDeadlines() {
-        return timedWrites() || !options.idleTimeout().isZero();
+        return timedWrites() || !options().idleTimeout().isZero();
     }
 
     private boolean timedWrites() {
-        return !options.writeTimeout().isZero();
+        return !options().writeTimeout().isZero();
     }
 
     /** A read returned {@code bytes} (at least one); called under the read lock. */
-    void read(int bytes) {
+    final void countRead(int bytes) {
         bytesIn += bytes;
         readOps++;
     }
@@ -100,12 +105,12 @@ final class Activity {
     /** Whether a write has been blocked for longer than the write timeout, as of {@code now}. */
     boolean writeOverdue(long now) {
         long started = writeStartedNanos;
-        return started != 0 && now - started >= options.writeTimeout().toNanos();
+        return started != 0 && now - started >= options().writeTimeout().toNanos();
     }
 
     /** Whether the idle timeout (if any) has passed, as of {@code now}. */
     boolean idleExpired(long now) {
-        long idleTimeout = options.idleTimeout().toNanos();
+        long idleTimeout = options().idleTimeout().toNanos();
         return idleTimeout > 0 && idleNanos(now) >= idleTimeout;
     }
 

@@ -19,7 +19,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * reads it from here.
  *
  * <p>A client is counted under the address it was admitted with, remembered by the client itself
- * ({@link SocketConnection#countAs}: a field, not a map entry per client), so that a removal always undoes exactly
+ * ({@link ConnectionLifecycle#countAs}: a field, not a map entry per client), so that a removal always undoes exactly
  * that count. Without the PROXY protocol that is the TCP peer, counted when the client is added on the acceptor
  * thread; with it, the original client named by the header, counted by {@link #admit} on the client's own thread
  * once the header has been read (until then the client is registered, so stops close it, but counted under no

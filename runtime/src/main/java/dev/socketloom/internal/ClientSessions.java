@@ -50,11 +50,11 @@ final class ClientSessions {
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
         // null: the connection asks its socket for the address (one field less per idle connection)
         SocketConnection c = new SocketConnection(RuntimeCore.nextId(), runtime, server, clientOptions, null);
-        boolean preface = setup.opensOnClientThread();
+        boolean opensOnOwnThread = setup.opensOnClientThread();
         try {
             Sockets.configure(s, clientOptions);
             c.attach(s);
-            if (!preface) {
+            if (!opensOnOwnThread) {
                 c.markOpen(); // otherwise it opens on its own thread, after its PROXY header or handshake (serve)
             }
         } catch (IOException e) {
@@ -65,10 +65,10 @@ final class ClientSessions {
         try {
             runtime.adopt(c);
         } catch (InetException closed) {
-            return; // the runtime is closing; register() already closed the connection
+            return; // the runtime is closing; adopt() already closed the connection
         }
         if (c.startManager(RuntimeCore.clientThreadName(remote), c, threads)) { // the connection's run() is serve(c)
-            if (!preface) {
+            if (!opensOnOwnThread) {
                 accepted.increment();
             }
         } else {

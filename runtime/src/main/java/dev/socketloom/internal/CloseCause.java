@@ -1,10 +1,11 @@
 package dev.socketloom.internal;
 
+import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 
 /**
  * Who closed a connection, as the {@code dev.socketloom.ConnectionClosed} event reports it. Passed by each caller of
- * {@link SocketConnection#closeOnce(dev.socketloom.InetError, CloseCause)}; only the first close of a connection
+ * {@link ConnectionLifecycle#closeOnce(InetError, CloseCause)}; only the first close of a connection
  * counts.
  */
 enum CloseCause {

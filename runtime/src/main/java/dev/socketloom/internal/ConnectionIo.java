@@ -1,10 +1,12 @@
 package dev.socketloom.internal;
 
+import dev.socketloom.ConnectOptions;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The byte path of one connection: reads through a {@link ReadBuffer} under the read lock, writes under the write
@@ -12,17 +14,19 @@ import java.net.Socket;
  *
  * <p>This is the seam between the lifecycle and the bytes: it works on whatever {@link Socket} it is opened with,
  * so a layered socket (TLS) needs nothing here but its own streams. One reader and one writer may work at the same
- * time; neither lock is ever held while taking the connection's state lock.
+ * time. The state lock is taken under an I/O lock only by {@code startTls}, which holds both I/O locks while it
+ * upgrades; the other direction (state lock, then the write lock for close_notify) only ever tries the lock, so the
+ * two orders cannot deadlock.
  *
  * <p>The locks are not objects of their own: this object is the write lock and the {@link ReadBuffer} the read lock
- * (both extend {@link Mutex}). Two lock objects would be 72 bytes on every idle connection, and the design's bar for
- * the runtime's own cost per idle connection is 256 bytes.
+ * (both extend {@link Mutex}), and this object is the connection's {@link Activity} too. Two lock objects and an
+ * activity object would be some 140 bytes on every idle connection, where the runtime's own cost per idle connection
+ * is meant to stay within 256 bytes.
  */
-final class ConnectionIo extends Mutex {
+final class ConnectionIo extends Activity {
     private static final long serialVersionUID = 1L;
 
     private final SocketConnection conn; // also the source of the options: not kept twice
-    private final Activity activity;
 
     // set by open() before the connection publishes OPEN (a volatile write), the socket also by reopen() (startTls)
     // with both locks held; volatile for available() and eof(), which read them without a lock. The reader stays the
@@ -32,22 +36,31 @@ final class ConnectionIo extends Mutex {
     private OutputStream out;
     private volatile boolean outputShutdown;
 
-    ConnectionIo(SocketConnection conn, Activity activity) {
+    ConnectionIo(SocketConnection conn) {
         this.conn = conn;
-        this.activity = activity;
     }
 
+    /** The connection's activity: this object (see {@link Activity}). */
     Activity activity() {
-        return activity;
+        return this;
+    }
+
+    @Override
+    ConnectOptions options() {
+        return conn.options();
+    }
+
+    @Override
+    Object peer() {
+        return conn;
     }
 
     /**
      * Takes the streams of the connected socket; called once, under the connection's state lock. {@code preread}
-     * holds bytes already taken from the socket (after a PROXY header) that reads must return first; {@code peer}
-     * names the other end in error messages.
+     * holds bytes already taken from the socket (after a PROXY header) that reads must return first.
      */
-    void open(Socket s, Object peer, byte[] preread) throws IOException {
-        reader = new ReadBuffer(s.getInputStream(), activity, conn.options().maxLineLength(), peer, preread);
+    void open(Socket s, byte[] preread) throws IOException {
+        reader = new ReadBuffer(s.getInputStream(), this, preread);
         out = s.getOutputStream();
         socket = s;
     }
@@ -222,13 +235,13 @@ final class ConnectionIo extends Mutex {
                 return;
             }
             boolean completed = false;
-            activity.writeStarting();
+            writeStarting();
             try {
                 out.write(b, off, len);
-                activity.wrote(len);
+                wrote(len);
                 completed = true;
             } finally {
-                activity.writeEnded(completed);
+                writeEnded(completed);
             }
         } catch (IOException e) {
             throw conn.failure(e, "write");
@@ -243,12 +256,12 @@ final class ConnectionIo extends Mutex {
             conn.ensureOpen();
             if (!outputShutdown) {
                 boolean completed = false;
-                activity.writeStarting(); // over TLS this sends close_notify: a write, under the write timeout
+                writeStarting(); // over TLS this sends close_notify: a write, under the write timeout
                 try {
                     socket.shutdownOutput();
                     completed = true;
                 } finally {
-                    activity.writeEnded(completed);
+                    writeEnded(completed);
                 }
                 outputShutdown = true;
             }
@@ -260,21 +273,33 @@ final class ConnectionIo extends Mutex {
     }
 
     /**
-     * Waits up to {@code sliceMillis} for bytes the event pump has not reported yet (see
-     * {@link ReadBuffer#awaitUnreported}); EOF once the connection is closed.
+     * Waits up to {@code sliceMillis} in all for bytes the event pump has not reported yet (see
+     * {@link ReadBuffer#awaitUnreported}); EOF once the connection is closed. The wait for the read lock counts: a
+     * reader blocked without a read timeout holds it for as long as no byte comes, and {@code Inet.isReadable} must
+     * still return within its timeout (NONE).
      */
     ReadBuffer.DataState awaitData(int sliceMillis, ReadBuffer.Progress reported) throws IOException {
         if (!conn.isOpenState()) {
             return ReadBuffer.DataState.EOF;
         }
         ReadBuffer r = reader; // set before the connection published OPEN
-        r.lock();
+        long start = System.nanoTime();
+        try {
+            // a reader blocked without a read timeout may hold the lock for ever: wait for it no longer than the slice
+            if (!r.tryLock(TimeUnit.MILLISECONDS.toNanos(sliceMillis))) {
+                return ReadBuffer.DataState.NONE;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InetException(InetError.OPERATION_CANCELED, "interrupted waiting for data from "
+                    + conn.remoteAddress());
+        }
         try {
             if (!conn.isOpenState()) {
                 return ReadBuffer.DataState.EOF;
             }
-            return r.awaitUnreported(socket, sliceMillis, Sockets.timeoutMillis(conn.options().readTimeout()),
-                    reported);
+            int left = (int) Math.max(1, sliceMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            return r.awaitUnreported(socket, left, Sockets.timeoutMillis(conn.options().readTimeout()), reported);
         } finally {
             r.unlock();
         }

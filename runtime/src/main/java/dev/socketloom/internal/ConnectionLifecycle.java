@@ -24,13 +24,15 @@ import java.net.Socket;
  * {@link ClientSetup}, and {@link #markOpen(ProxyHeaderReader.Preface)} takes the header's client as
  * {@link #remoteAddress()} and the bytes read past the header as the first bytes of the stream.
  *
- * <p>Closing is {@link #closeOnce}: the non-blocking half of every disconnect (close the socket, interrupt the
- * managing thread, leave every registry, report the close), idempotent, returning the thread to join.
+ * <p>Closing is {@link #closeOnce}: the first half of every disconnect (close the socket, interrupt the managing
+ * thread, leave every registry, report the close), idempotent, returning the thread to join. It does not block, except
+ * for a graceful TLS close's close_notify, which a watchdog deadline bounds.
  *
  * <p>State changes happen under the state lock - this object itself, a {@link Mutex} through
  * {@link AbstractConnection}, so that an idle connection does not pay for a lock object; it is held only for
- * non-blocking work (plus the socket close and a thread start), never across reads, writes or joins, which
- * {@link ConnectionIo} serializes with locks of its own. The fields the subclass reads are written here, under the
+ * non-blocking work (plus the socket close, a thread start, and a bounded close_notify), never across reads, writes
+ * or joins, which {@link ConnectionIo} serializes with locks of its own. Because of the close_notify, the watchdog
+ * never waits for it (see {@link #expire}): the deadline that ends a stuck close_notify is the watchdog's own. The fields the subclass reads are written here, under the
  * state lock, and volatile for lock-free reads.
  */
 abstract sealed class ConnectionLifecycle extends AbstractConnection permits SocketConnection {
@@ -61,20 +63,17 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
     // written under the state lock, volatile for lock-free reads
     private volatile State state = State.CONNECTING;
     volatile Socket socket;
-    volatile Thread manager;
+    volatile Thread manager; // once CLOSED, nulled only after it was joined: closeOnce returns it to every caller
     volatile EventPump events;
     volatile TlsLayer tls;
     /** An async connect still dialing; closed by a disconnect like the socket. */
     private volatile AutoCloseable pending;
-    private Thread closedManager; // guarded by the state lock
 
     /** The address its server counts this client under for the per-address limit, or null ({@link ClientRegistry}). */
     private volatile InetAddress countedAs;
 
-    /** Why the runtime closed this connection on its own (TIMEOUT for write/idle expiry), or null. */
-    private volatile InetError expiredBecause;
-    /** Which deadline expired, for error messages; written before {@link #expiredBecause}. */
-    private volatile String expiry = "timeout";
+    /** Which deadline expired when the runtime closed this connection on its own (TIMEOUT), or null; set first. */
+    private volatile String expiry;
 
     /**
      * A connection to {@code remote}, or (null) one accepted by {@code server}, whose socket knows its address.
@@ -88,7 +87,7 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
         this.server = server;
         this.options = options;
         this.remote = remote;
-        this.io = new ConnectionIo(self(), new Activity(options));
+        this.io = new ConnectionIo(self());
     }
 
     /** This connection as what the registries and the byte path hold: its one (sealed) subclass. */
@@ -168,7 +167,7 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
             }
             applyProxyHeader(preface.header());
             TlsLayer layer = tls;
-            io.open(layer != null ? layer.socket() : socket, this, preface.rest());
+            io.open(layer != null ? layer.socket() : socket, preface.rest());
             io.activity().touch();
             state = State.OPEN;
             LifecycleEvents.opened(this);
@@ -222,19 +221,15 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
         lock();
         try {
             if (state != State.CLOSED) {
-                if (reason != null) {
-                    expiredBecause = reason;
-                }
                 state = State.CLOSED;
-                closedManager = manager;
-                LifecycleEvents.closed(this, cause, reason, closedManager, expiry);
+                Thread m = manager;
+                LifecycleEvents.closed(this, cause, reason, m, expiry);
                 EventPump pump = events;
                 if (pump != null) {
                     pump.cancel();
                 }
                 Sockets.closeQuietly(pending);
                 closeTransport(reason, closeNotifyBy);
-                Thread m = closedManager;
                 if (m != null && m != Thread.currentThread()) {
                     m.interrupt();
                 }
@@ -244,7 +239,7 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
                     server.unregister(self());
                 }
             }
-            return closedManager;
+            return manager;
         } finally {
             unlock();
         }
@@ -257,11 +252,29 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
         }
         Activity activity = io.activity();
         if (activity.writeOverdue(now)) {
-            expiry = "write timeout " + options.writeTimeout();
-            closeOnce(InetError.TIMEOUT);
+            expire("write timeout " + options.writeTimeout());
         } else if (events == null && activity.idleExpired(now)) {
-            expiry = "idle timeout " + options.idleTimeout();
-            closeOnce(InetError.TIMEOUT);
+            expire("idle timeout " + options.idleTimeout());
+        }
+    }
+
+    /**
+     * Closes the connection on the runtime's own account (TIMEOUT): the deadline {@code which} expired. Called on the
+     * watchdog thread, which must never wait for the state lock: its holder may be a disconnect sending close_notify,
+     * which only a deadline of this very watchdog can end. A busy lock means the connection is changing state right
+     * now; the deadline is looked at again on the next tick.
+     */
+    private void expire(String which) {
+        if (!tryLock()) {
+            return;
+        }
+        try {
+            if (state != State.CLOSED) {
+                expiry = which;
+                closeOnce(InetError.TIMEOUT);
+            }
+        } finally {
+            unlock();
         }
     }
 
@@ -341,9 +354,10 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
     void ensureOpen() throws InetException {
         State s = state;
         if (s != State.OPEN) {
-            InetError why = expiredBecause;
-            if (s == State.CLOSED && why != null) {
-                throw new InetException(why, "connection to " + remoteAddress() + " was closed by its " + expiry);
+            String which = expiry;
+            if (s == State.CLOSED && which != null) {
+                throw new InetException(InetError.TIMEOUT, "connection to " + remoteAddress() + " was closed by its "
+                        + which);
             }
             throw new InetException(InetError.NOT_CONNECTED, s == State.CONNECTING
                     ? "connection to " + remoteAddress() + " is still connecting"
@@ -357,9 +371,10 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
             return ie;
         }
         if (state == State.CLOSED) {
-            InetError why = expiredBecause;
-            if (why != null) {
-                return new InetException(why, op + " on " + remoteAddress() + " ended by the " + expiry, e);
+            String which = expiry;
+            if (which != null) {
+                return new InetException(InetError.TIMEOUT, op + " on " + remoteAddress() + " ended by the " + which,
+                        e);
             }
             return new InetException(InetError.NOT_CONNECTED, op + " on " + remoteAddress() + " ended by disconnect",
                     e);

@@ -15,12 +15,12 @@ import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLHandshakeException;
 
 /** Maps JDK I/O exceptions to {@link InetException}s with stable {@link InetError} codes. */
-public final class Errors {
+final class Errors {
     private Errors() {
     }
 
     /** The error code that best describes {@code e}. */
-    public static InetError classify(Throwable e) {
+    static InetError classify(Throwable e) {
         if (e instanceof InetException ie) {
             return ie.error();
         }
@@ -70,14 +70,14 @@ public final class Errors {
     }
 
     /** Whether {@code e} reports a lack of file descriptors or buffers (EMFILE, ENFILE, ENOBUFS, ENOMEM). */
-    public static boolean isResourceExhaustion(Throwable e) {
+    static boolean isResourceExhaustion(Throwable e) {
         String msg = e.getMessage() == null ? "" : e.getMessage().toLowerCase(Locale.ROOT);
         return msg.contains("too many open files") || msg.contains("no buffer space")
                 || msg.contains("cannot allocate memory");
     }
 
     /** {@code e} as an {@link InetException}, keeping it when it already is one. */
-    public static InetException wrap(IOException e, String detail) {
+    static InetException wrap(IOException e, String detail) {
         if (e instanceof InetException ie) {
             return ie;
         }

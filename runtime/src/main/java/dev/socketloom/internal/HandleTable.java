@@ -1,8 +1,6 @@
 package dev.socketloom.internal;
 
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -102,17 +100,15 @@ public final class HandleTable {
         }
     }
 
-    /** Removes every handle and returns their values. */
-    public List<Object> clear() {
+    /** Removes every handle: each becomes stale. */
+    public void clear() {
         lock.lock();
         try {
-            List<Object> all = new ArrayList<>(size);
             for (int i = 0; i < nextIndex; i++) {
                 if (values[i] != null) {
-                    all.add(remove((generations[i] << INDEX_BITS) | i));
+                    remove((generations[i] << INDEX_BITS) | i);
                 }
             }
-            return all;
         } finally {
             lock.unlock();
         }
@@ -126,11 +122,6 @@ public final class HandleTable {
         } finally {
             lock.unlock();
         }
-    }
-
-    /** The slot index part of a handle (for diagnostics and tests). */
-    public static int slotOf(int handle) {
-        return handle & INDEX_MASK;
     }
 
     private int indexOf(int handle) {

@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.IdentityHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -29,7 +30,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * connected), {@link ClientThreads} (the threads serving them) and {@link ClientSessions} (each client from accept to
  * close), manages them, and stops.
  *
- * <p>Every stop reads the same way: close first, join after. {@link #closeAll()} closes the listener, stops starting
+ * <p>Every stop reads the same way: close first, join after. {@link #closeAll(CloseCause)} closes the listener, stops starting
  * client threads, and closes and interrupts every client without blocking; then one join covers the acceptor, the
  * keeper and every client thread against one deadline, so N clients cost one deadline, not N. Nothing is joined
  * before everything is closed: under load, a thread that must still be scheduled to end would otherwise delay the
@@ -214,7 +215,8 @@ final class ListeningServer implements Server {
         boolean running = !acceptor.isClosed(); // only a stop of a running server counts graceful finishes
         // The listener goes first, and the acceptor (a platform thread, never starved) is joined at once, so that
         // new connections are refused during the whole grace period: a load balancer sends them elsewhere.
-        List<String> stragglers = new ArrayList<>(runtime.joins().join(stopAccepting(), options.joinDeadline()));
+        // a set: closeAll() below lists the acceptor and keeper again, and a straggler is reported once
+        Set<String> stragglers = new LinkedHashSet<>(runtime.joins().join(stopAccepting(), options.joinDeadline()));
         listenerReleased = true;
         // with the acceptor gone no client is added any more: whoever leaves between the two counts finished on
         // its own. Counting the difference (rather than each removal against a flag the end of the grace period
@@ -224,8 +226,8 @@ final class ListeningServer implements Server {
         int forced = clients.size();
         stragglers.addAll(runtime.joins().join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline()));
         terminated();
-        StopResult result = new StopResult(Math.max(0, before - forced), forced, stragglers);
-        stopRecorder.stopped(stop, StopKind.STOP, grace, result.graceful(), forced, stragglers);
+        StopResult result = new StopResult(Math.max(0, before - forced), forced, List.copyOf(stragglers));
+        stopRecorder.stopped(stop, StopKind.STOP, grace, result.graceful(), forced, result.stragglers());
         return result;
     }
 

@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * synchronizer. Every connection holds three locks (state, read, write), and an idle connection's heap is what the
  * footprint bar of the design counts, so the wrappers' 16 bytes each are worth saving - and where an object of the
  * connection is guarded by a lock of its own, it can be that lock by extending this class ({@link ReadBuffer} is
- * the read lock, {@link ConnectionIo} the write lock, {@link SocketConnection} - through
+ * the read lock, {@link ConnectionIo} the write lock, {@link ConnectionLifecycle} - through
  * {@link AbstractConnection} - the state lock), which saves the lock objects too.
  */
 class Mutex extends AbstractQueuedSynchronizer {
@@ -27,6 +27,15 @@ class Mutex extends AbstractQueuedSynchronizer {
     /** Acquires the lock only if it is free or already held by the caller. */
     final boolean tryLock() {
         return tryAcquire(1);
+    }
+
+    /**
+     * Acquires the lock if it is free, held by the caller, or freed within {@code nanos}; false otherwise.
+     *
+     * @throws InterruptedException if the caller is interrupted while it waits
+     */
+    final boolean tryLock(long nanos) throws InterruptedException {
+        return tryAcquireNanos(1, nanos);
     }
 
     /** Releases one hold of the lock; the caller must hold it. */

@@ -1,5 +1,6 @@
 package dev.socketloom.internal;
 
+import dev.socketloom.InetError;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,7 +28,7 @@ final class ParallelClose {
     }
 
     /**
-     * Closes every connection in {@code all} ({@link SocketConnection#closeOnce(dev.socketloom.InetError,
+     * Closes every connection in {@code all} ({@link ConnectionLifecycle#closeOnce(InetError,
      * CloseCause, long)} with {@code cause} and the shared close_notify deadline {@code closeNotifyBy}) and returns
      * the thread each one had to be joined (or null), in the list's order. Helper threads are started through
      * {@code threads} as {@code name} and have ended when this returns.

@@ -20,7 +20,7 @@ import java.util.Arrays;
  * the kind seen so far can still need, so at most {@link ProxyHeaderParser#MAX_HEADER} bytes are ever buffered.
  * A version 2 header is read exactly; a version 1 line may be followed, in the same read, by up to 106 bytes of the
  * application's data, which come back as {@link Preface#rest()}. The caller must hand those bytes to whatever reads
- * the stream next: the connection's {@link ReadBuffer} (as {@link SocketConnection#markOpen(Preface)} does) or, for a
+ * the stream next: the connection's {@link ReadBuffer} (as {@link ConnectionLifecycle#markOpen(Preface)} does) or, for a
  * TLS layer, {@code SSLSocketFactory.createSocket(socket, new ByteArrayInputStream(rest), true)}, which replays
  * consumed bytes before the socket's own.
  *

@@ -45,9 +45,7 @@ final class ReadBuffer extends Mutex {
     static final int STREAMING_BUFFER = 16 * 1024;
 
     private InputStream in; // replaced only by switchTo (startTls), under this lock
-    private final Activity activity;
-    private final int maxLineLength;
-    private final Object peer;
+    private final Activity activity; // also the source of the maximum line length and the peer's name
 
     private byte[] buf; // null until something needs buffering
     private int pos;
@@ -62,23 +60,25 @@ final class ReadBuffer extends Mutex {
     private int arrival;
     private volatile boolean eof;
 
-    ReadBuffer(InputStream in, Activity activity, int maxLineLength, Object peer) {
+    ReadBuffer(InputStream in, Activity activity) {
         this.in = in;
         this.activity = activity;
-        this.maxLineLength = maxLineLength;
-        this.peer = peer;
     }
 
     /**
      * A buffer that first returns {@code preread}: bytes a reader of the connection's preface (the PROXY header
      * reader) received past its end, which belong to the application and are read before the socket's own.
      */
-    ReadBuffer(InputStream in, Activity activity, int maxLineLength, Object peer, byte[] preread) {
-        this(in, activity, maxLineLength, peer);
+    ReadBuffer(InputStream in, Activity activity, byte[] preread) {
+        this(in, activity);
         if (preread.length > 0) {
             buf = Arrays.copyOf(preread, Math.max(INITIAL_BUFFER, preread.length));
             lim = preread.length;
         }
+    }
+
+    private int maxLineLength() {
+        return activity.options().maxLineLength();
     }
 
     /** Whether the peer's end of stream has been read. Safe to call without the read lock. */
@@ -88,7 +88,7 @@ final class ReadBuffer extends Mutex {
 
     /** Who the bytes come from, for messages. */
     Object peer() {
-        return peer;
+        return activity.peer();
     }
 
     /**
@@ -145,7 +145,7 @@ final class ReadBuffer extends Mutex {
         if (eof) {
             return DataState.EOF;
         }
-        if (nothingNew && buf != null && pos == 0 && lim == buf.length && buf.length >= maxLineLength + 2) {
+        if (nothingNew && buf != null && pos == 0 && lim == buf.length && buf.length >= maxLineLength() + 2) {
             return DataState.NONE; // full of unconsumed data and cannot grow: back-pressure, wait for the handler
         }
         s.setSoTimeout(sliceMillis);
@@ -222,14 +222,14 @@ final class ReadBuffer extends Mutex {
             return -1;
         }
         lim += n;
-        activity.read(n);
+        activity.countRead(n);
         streaming = n == space;
         arrival += n;
         return n;
     }
 
     private int growTo(int current) {
-        int cap = Math.max(INITIAL_BUFFER, maxLineLength + 2);
+        int cap = Math.max(INITIAL_BUFFER, maxLineLength() + 2);
         if (current >= cap) {
             throw new IllegalStateException("read buffer already at its cap of " + cap + " bytes");
         }
@@ -250,7 +250,7 @@ final class ReadBuffer extends Mutex {
                 if (n < 0) {
                     eof = true;
                 } else {
-                    activity.read(n);
+                    activity.countRead(n);
                     consumed += n;
                     streaming = n == len;
                     arrival = n; // an arrival of its own, that went straight to the caller
@@ -286,7 +286,7 @@ final class ReadBuffer extends Mutex {
      * null at end of stream. A line longer than the maximum fails with LINE_TOO_LONG and consumes nothing.
      */
     String readLine() throws IOException {
-        int max = maxLineLength;
+        int max = maxLineLength();
         int scan = pos;
         while (true) {
             byte[] b = buf;
@@ -323,6 +323,6 @@ final class ReadBuffer extends Mutex {
 
     private InetException tooLong(int max) {
         return new InetException(InetError.LINE_TOO_LONG, "more than " + max
-                + " bytes without a line terminator from " + peer + "; nothing was consumed");
+                + " bytes without a line terminator from " + peer() + "; nothing was consumed");
     }
 }

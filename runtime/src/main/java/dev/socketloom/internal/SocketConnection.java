@@ -28,7 +28,7 @@ import java.util.Set;
  *
  * <p>An accepted connection is its own thread's task ({@link #run}), which saves a task object per client.
  */
-public final class SocketConnection extends ConnectionLifecycle implements Threads.SelfCounting {
+final class SocketConnection extends ConnectionLifecycle implements Threads.SelfCounting {
 
     SocketConnection(long id, RuntimeCore runtime, ListeningServer server, ConnectOptions options,
                      InetSocketAddress remote) {

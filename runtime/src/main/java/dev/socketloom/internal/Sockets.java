@@ -13,7 +13,7 @@ import jdk.net.ExtendedSocketOptions;
  * Socket plumbing shared by every path that opens or closes one: applying {@link ConnectOptions}, the one connect
  * sequence (configure, bind, connect), timeouts as {@code SO_TIMEOUT} milliseconds, and the one quiet close.
  */
-public final class Sockets {
+final class Sockets {
     private Sockets() {
     }
 

@@ -134,7 +134,6 @@ public final class TlsContexts {
         }
     }
 
-    /** Reads a text file (PEM) as UTF-8. */
     /** Fails with TLS_CONFIGURATION_INVALID unless {@code context} supports every one of {@code cipherSuites}. */
     public static void requireSupported(SSLContext context, List<String> cipherSuites) throws InetException {
         List<String> supported = Arrays.asList(context.getSupportedSSLParameters().getCipherSuites());
@@ -146,6 +145,7 @@ public final class TlsContexts {
         }
     }
 
+    /** Reads a text file (PEM) as UTF-8. */
     public static String read(Path file) throws InetException {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);

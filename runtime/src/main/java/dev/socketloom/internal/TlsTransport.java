@@ -11,12 +11,13 @@ import java.net.SocketImpl;
 import java.net.SocketOption;
 import java.nio.channels.SocketChannel;
 import java.util.Set;
+import javax.net.ssl.SSLSocket;
 
 /**
- * The connection's TCP socket as its {@link javax.net.ssl.SSLSocket} sees it: every call goes to the real socket,
+ * The connection's TCP socket as its {@link SSLSocket} sees it: every call goes to the real socket,
  * except {@link #close()}. When the JDK's TLS engine closes the transport (after a fatal alert, or on its own close
  * paths) this only shuts the output down, so the peer reads the alert and then end of stream; the descriptor is closed
- * by the connection itself, in one place ({@code SocketConnection.closeOnce}), as for plain connections.
+ * by the connection itself, in one place ({@code ConnectionLifecycle.closeOnce}), as for plain connections.
  *
  * <p>Why: a TCP close with unread input makes the kernel send a reset, which can overtake the alert, so a peer told
  * "certificate required" would only see "connection reset". The failed handshake's own thread drains the input for a
@@ -24,21 +25,14 @@ import java.util.Set;
  */
 final class TlsTransport extends Socket {
     private final Socket raw;
-    private volatile boolean closeRequested;
 
     TlsTransport(Socket raw) throws SocketException {
         super((SocketImpl) null);
         this.raw = raw;
     }
 
-    /** Whether the TLS engine asked to close the transport. */
-    boolean closeRequested() {
-        return closeRequested;
-    }
-
     @Override
     public void close() {
-        closeRequested = true;
         try {
             if (!raw.isClosed() && !raw.isOutputShutdown()) {
                 raw.shutdownOutput();

@@ -45,14 +45,15 @@
  *     bounded close_notify</td></tr>
  * <tr><td>{@link TlsTransport}</td><td>the TCP socket as the {@code SSLSocket} sees it (its close never
  *     blocks)</td></tr>
- * <tr><td>{@link TlsContexts}, {@link Pem}, {@link TlsErrors}</td><td>key and trust material; the JDK's failures as
- *     stable {@code InetError}s</td></tr>
+ * <tr><td>{@link TlsContexts}, {@link Pem}, {@link TlsErrors}, {@link TlsInfos}</td><td>key and trust material;
+ *     the JDK's failures as stable {@code InetError}s; what a handshake negotiated, as {@code TlsInfo}</td></tr>
  * <tr><td>PROXY</td><td>{@link ProxyHeaderReader}, {@link ProxyHeaderParser}</td><td>read and parse the v1
  *     ({@link ProxyV1}) or v2 ({@link ProxyV2}) header, bounded in time and size (L14)</td></tr>
  * <tr><td>events</td><td>{@link EventPump}</td><td>the body of an event thread: ordered, never overlapping
  *     callbacks</td></tr>
- * <tr><td rowspan="2">observation</td><td>{@link LifecycleEvents}, {@link StopRecorder}</td><td>the lifecycle's one
- *     door to the JFR events of {@link dev.socketloom.internal.jfr}</td></tr>
+ * <tr><td rowspan="2">observation</td><td>{@link LifecycleEvents}, {@link StopRecorder}, {@link CloseCause},
+ *     {@link StopKind}</td><td>the lifecycle's one door to the JFR events of {@link dev.socketloom.internal.jfr}, and
+ *     what they report (who closed, how a server stopped)</td></tr>
  * <tr><td>{@link Errors}</td><td>{@code IOException}s as {@code InetError}s</td></tr>
  * <tr><td>facade</td><td>{@link HandleTable}, {@link InternalAccess}</td><td>{@code Inet}'s generation-checked
  *     handles (L7); the few calls the facade needs from here</td></tr>
@@ -60,8 +61,10 @@
  * </table>
  *
  * <p><b>Locks.</b> A connection's state lock is the connection itself (a {@link Mutex}), held only for non-blocking
- * work; its read and write locks ({@link ConnectionIo}) are held across blocking I/O. Nothing here holds a
- * {@code synchronized} monitor across a blocking call, and no thread sleeps to wait for another.
+ * work and a graceful TLS close's close_notify (bounded by a watchdog deadline, so the watchdog only ever tries that
+ * lock); its read and write locks ({@link ConnectionIo}) are held across blocking I/O, and whoever only waits for
+ * data (events, {@code Inet.isReadable}) waits for the read lock no longer than it waits for data. Nothing here holds
+ * a {@code synchronized} monitor across a blocking call, and no thread sleeps to wait for another.
  *
  * <p><b>Threads.</b> Accepted clients, event threads and connect attempts run on virtual threads; the acceptor and
  * the watchdog are platform threads, so that a server stops promptly even when handlers keep every carrier busy.

@@ -60,7 +60,17 @@ class ReadBufferTest {
     }
 
     private static ReadBuffer over(InputStream in) {
-        return new ReadBuffer(in, new Activity(ConnectOptions.DEFAULTS), 64 * 1024, "test peer");
+        return new ReadBuffer(in, new Activity() {
+            @Override
+            ConnectOptions options() {
+                return ConnectOptions.DEFAULTS; // a maximum line length of 64 KiB
+            }
+
+            @Override
+            Object peer() {
+                return "test peer";
+            }
+        });
     }
 
     @Test

@@ -12,7 +12,7 @@ import jdk.jfr.Relational;
 
 /**
  * Marks the field that holds a connection's id ({@code Connection.id()}), so that JDK Mission Control can relate the
- * events of one connection (opened, closed, handler failed, and the TLS and PROXY outcomes of other branches).
+ * events of one connection (opened, closed, handler failed).
  */
 @MetadataDefinition
 @Relational

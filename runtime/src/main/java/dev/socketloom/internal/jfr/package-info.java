@@ -12,7 +12,8 @@
  *   <thead><tr><th scope="col">Event</th><th scope="col">Emitted</th><th scope="col">Fields</th></tr></thead>
  *   <tbody>
  *   <tr><th scope="row">{@code dev.socketloom.ConnectionOpened}</th><td>when a connection becomes open (accepted by
- *     a server, on the acceptor thread; connected by a client, on the connecting or event thread)</td>
+ *     a server: on the acceptor thread, or on the client's own thread once its PROXY header or TLS handshake is done;
+ *     connected by a client: on the connecting or event thread)</td>
  *     <td>connectionId, remoteAddress, localPort, serverPort (0 = client side)</td></tr>
  *   <tr><th scope="row">{@code dev.socketloom.ConnectionClosed}</th><td>once per opened connection, by the call that
  *     closes it (the single close path of the runtime), before its socket is closed</td>
@@ -66,7 +67,7 @@
  *     {@code xxx(...)} pair taking plain values.</li>
  *   <li>A method in {@code LifecycleEvents} that checks availability and {@code xxxEnabled()} before computing any
  *     value, and one call of it where the outcome is known, on the connection's own thread. A layer that runs
- *     before the connection opens (between {@code attach} and {@code markOpen}, as {@code SocketConnection}
+ *     before the connection opens (between {@code attach} and {@code markOpen}, as {@code ConnectionLifecycle}
  *     describes) refuses connections that never opened: they get no {@code ConnectionOpened} or
  *     {@code ConnectionClosed}, so the outcome event is their only record and must carry the remote address.</li>
  *   <li>The event's fields asserted from a real recording in {@code JfrEventsTest}, and a row in the table above and
