@@ -7,7 +7,7 @@ import java.util.Objects;
  * What a TLS handshake negotiated, for {@link Connection#tlsInfo()} (SocketWrench's {@code SECURITYINFO}): protocol
  * version, cipher suite, the peer's certificate chain, the ALPN protocol and the SNI host name.
  *
- * <p>Taken once when the handshake completes; an immutable snapshot holding no JDK session or certificate object, safe
+ * <p>Taken from the completed handshake (the first time it is asked for); an immutable snapshot holding no JDK session or certificate object, safe
  * to keep and share between threads.
  *
  * @param protocol            the protocol version, {@code TLSv1.3} or {@code TLSv1.2}

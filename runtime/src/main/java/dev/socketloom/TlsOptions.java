@@ -183,10 +183,25 @@ public final class TlsOptions {
          * @return this builder
          */
         public Builder keyMaterial(Path certificateChainPem, Path privateKeyPem) {
+            return keyMaterial(certificateChainPem, privateKeyPem, null);
+        }
+
+        /**
+         * As {@link #keyMaterial(Path, Path)}; the key may also be an encrypted PKCS#8 key ({@code BEGIN ENCRYPTED
+         * PRIVATE KEY}, as {@code openssl pkcs8 -topk8} writes it). A wrong or missing password fails {@link #build()}
+         * with {@code TLS_CONFIGURATION_INVALID}.
+         *
+         * @param certificateChainPem the PEM file of the certificate chain, leaf first
+         * @param privateKeyPem       the PEM file of the private key
+         * @param keyPassword         the password of an encrypted key, or null; copied
+         * @return this builder
+         */
+        public Builder keyMaterial(Path certificateChainPem, Path privateKeyPem, char[] keyPassword) {
             Objects.requireNonNull(certificateChainPem, "certificateChainPem");
             Objects.requireNonNull(privateKeyPem, "privateKeyPem");
+            char[] copy = keyPassword == null ? null : keyPassword.clone();
             keys = () -> TlsContexts.pemKey(TlsContexts.read(certificateChainPem), TlsContexts.read(privateKeyPem),
-                    certificateChainPem + " / " + privateKeyPem);
+                    copy, certificateChainPem + " / " + privateKeyPem);
             return this;
         }
 
@@ -200,7 +215,7 @@ public final class TlsOptions {
         public Builder keyMaterialPem(String certificateChainPem, String privateKeyPem) {
             Objects.requireNonNull(certificateChainPem, "certificateChainPem");
             Objects.requireNonNull(privateKeyPem, "privateKeyPem");
-            keys = () -> TlsContexts.pemKey(certificateChainPem, privateKeyPem, "PEM text");
+            keys = () -> TlsContexts.pemKey(certificateChainPem, privateKeyPem, null, "PEM text");
             return this;
         }
 

@@ -2,7 +2,9 @@ package dev.socketloom.jmh;
 
 import dev.socketloom.jmh.load.LoadGenerator;
 import dev.socketloom.jmh.server.Impl;
+import dev.socketloom.jmh.server.TlsImpl;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -43,14 +45,33 @@ final class InterleavedLoad implements AutoCloseable {
     InterleavedLoad(List<Impl> impls, String protocol, int bufferSize, int connections, int threads,
                     String workload) throws IOException {
         this.impls = List.copyOf(impls);
+        start(impls.size(), (i, server, load) -> load.open(server.start(impls.get(i), bufferSize, protocol),
+                connections, threads, workload));
+    }
+
+    /**
+     * The same over TLS: per {@link TlsImpl}, a TLS echo server presenting the certificate in {@code keyStore}, and
+     * a load JVM whose connections are TLS (an {@code SSLEngine} each, trusting exactly that certificate).
+     */
+    InterleavedLoad(List<TlsImpl> impls, Path keyStore, int bufferSize, int connections, int threads,
+                    String workload) throws IOException {
+        this.impls = List.of();
+        start(impls.size(), (i, server, load) -> load.openTls(server.startTls(impls.get(i), bufferSize, keyStore),
+                connections, threads, workload, keyStore));
+    }
+
+    private interface Starter {
+        void start(int index, ServerProcess server, LoadProcess load) throws IOException;
+    }
+
+    private void start(int count, Starter starter) throws IOException {
         try {
-            for (Impl impl : impls) {
+            for (int i = 0; i < count; i++) {
                 ServerProcess server = new ServerProcess();
                 servers.add(server);
-                int port = server.start(impl, bufferSize, protocol);
                 LoadProcess load = new LoadProcess();
                 loads.add(load);
-                load.open(port, connections, threads, workload);
+                starter.start(i, server, load);
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -58,6 +79,7 @@ final class InterleavedLoad implements AutoCloseable {
         }
     }
 
+    /** The plain implementations, in the order of the totals (empty for TLS). */
     List<Impl> impls() {
         return impls;
     }
@@ -76,9 +98,9 @@ final class InterleavedLoad implements AutoCloseable {
      */
     void cycle(long rampNanos, long sliceNanos, Totals[] totals) throws IOException {
         int start = next;
-        next = (next + 1) % impls.size();
-        for (int k = 0; k < impls.size(); k++) {
-            int i = (start + k) % impls.size();
+        next = (next + 1) % servers.size();
+        for (int k = 0; k < servers.size(); k++) {
+            int i = (start + k) % servers.size();
             ServerProcess server = servers.get(i);
             long cpu0 = server.cpuNanos();
             LoadGenerator.Slice s = loads.get(i).run(rampNanos, sliceNanos);

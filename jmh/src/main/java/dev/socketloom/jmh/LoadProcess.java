@@ -4,6 +4,7 @@ import dev.socketloom.jmh.child.ChildJvm;
 import dev.socketloom.jmh.load.LoadGenerator;
 import dev.socketloom.jmh.load.LoadMain;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -23,6 +24,12 @@ public final class LoadProcess extends ChildJvm {
     /** Opens {@code connections} connections to the server on {@code port} and verifies one round trip on each. */
     public void open(int port, int connections, int threads, String workload) throws IOException {
         call("open " + port + " " + connections + " " + threads + " " + workload);
+    }
+
+    /** {@link #open} over TLS: the load trusts exactly the benchmark certificate in {@code keyStore}. */
+    public void openTls(int port, int connections, int threads, String workload, Path keyStore)
+            throws IOException {
+        call("open " + port + " " + connections + " " + threads + " " + workload + " " + keyStore);
     }
 
     /** Runs one slice (see {@link LoadGenerator#run}). */

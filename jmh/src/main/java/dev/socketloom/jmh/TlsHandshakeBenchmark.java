@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,11 +28,14 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Threads;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.ThreadParams;
 
 /**
  * Full TLS 1.3 handshakes per second: each operation connects, shakes hands (no session resumption: the session is
  * invalidated), echoes one byte and closes. Four client threads keep the server busy; the server is one of
- * {@link TlsImpl} in its own JVM.
+ * {@link TlsImpl} in its own JVM. The counters ({@link Cpu}) add the server JVM's CPU time over each iteration and
+ * the handshakes done in it, so the results also say how much server CPU one handshake costs (the client, doing as
+ * much TLS work as the server, may be what limits the rate on a small machine).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.Throughput)
@@ -65,8 +69,42 @@ public class TlsHandshakeBenchmark {
         }
     }
 
+    /** Per iteration: handshakes done (every thread) and the server JVM's CPU time (counted by one thread). */
+    @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
+    public static class Cpu {
+        private boolean reads;
+        private long cpu0;
+        public long handshakes;
+        public long serverCpuNanos;
+
+        @Setup(Level.Trial)
+        public void who(ThreadParams thread) {
+            reads = thread.getThreadIndex() == 0;
+        }
+
+        @Setup(Level.Iteration)
+        public void begin(TlsHandshakeBenchmark b) throws IOException {
+            handshakes = 0;
+            serverCpuNanos = 0;
+            cpu0 = reads ? b.server.cpuNanos() : 0;
+        }
+
+        @TearDown(Level.Iteration)
+        public void end(TlsHandshakeBenchmark b) throws IOException {
+            if (reads) {
+                serverCpuNanos = b.server.cpuNanos() - cpu0;
+            }
+        }
+    }
+
     @Benchmark
-    public int handshake() throws IOException {
+    public int handshake(Cpu cpu) throws IOException {
+        cpu.handshakes++;
+        return handshake();
+    }
+
+    private int handshake() throws IOException {
         try (Socket s = new Socket()) {
             s.setTcpNoDelay(true);
             s.connect(address, 30_000);

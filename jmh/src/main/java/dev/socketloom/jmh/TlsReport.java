@@ -28,8 +28,10 @@ public final class TlsReport {
         StringBuilder md = new StringBuilder("# TLS results\n\n");
         Path interleaved = dir.resolve("tls-interleaved.json");
         if (Files.exists(interleaved)) {
-            md.append("TLS 1.3 echo, interleaved (all servers in one trial), round trips/s:\n\n");
+            md.append("TLS 1.3 echo, interleaved (all servers in one trial, each under the same concurrent load), "
+                    + "round trips/s:\n\n");
             Map<String, Map<String, Double>> rows = new TreeMap<>();
+            Map<String, Map<String, String>> cpu = new TreeMap<>();
             for (JsonNode r : new ObjectMapper().readTree(interleaved.toFile())) {
                 JsonNode params = r.get("params");
                 String key = String.format(Locale.ROOT, "%6d conns, %5d B", params.get("connections").asInt(),
@@ -44,10 +46,34 @@ public final class TlsReport {
                     double ns = sec.get(field + "Nanos").get("score").asDouble();
                     double trips = sec.get(field + "RoundTrips").get("score").asDouble();
                     rows.computeIfAbsent(key, k -> new TreeMap<>()).put(impl, trips * 1e9 / ns);
+                    double answered = score(sec, field + "Answered");
+                    double wall = score(sec, field + "WallNanos");
+                    if (answered > 0 && wall > 0) {
+                        double server = score(sec, field + "ServerCpuNanos");
+                        double client = score(sec, field + "ClientCpuNanos");
+                        cpu.computeIfAbsent(key, k -> new TreeMap<>()).put(impl, String.format(Locale.ROOT,
+                                "%.1f / %.1f (%.2f / %.2f)", server / answered / 1e3, client / answered / 1e3,
+                                server / wall, client / wall));
+                    }
                 }
             }
             table(md, "connections, size", rows);
             md.append('\n');
+            if (!cpu.isEmpty()) {
+                md.append("CPU per round trip, µs: server JVM / load threads (cores used by each while loaded):\n\n")
+                        .append("| connections, size | ").append(String.join(" | ", IMPLS)).append(" |\n")
+                        .append("|---".repeat(IMPLS.length + 1)).append("|\n");
+                cpu.forEach((key, byImpl) -> {
+                    md.append("| ").append(key.trim());
+                    for (String impl : IMPLS) {
+                        md.append(" | ").append(byImpl.getOrDefault(impl, "-"));
+                    }
+                    md.append(" |\n");
+                });
+                md.append("\nThe load (one `SSLEngine` per connection on NIO selector threads in a JVM of its own) is "
+                        + "the same code for every server, so a difference in round trips/s comes from the server; "
+                        + "its CPU per round trip says how much of the machine each round trip costs it.\n\n");
+            }
         }
         Path echo = dir.resolve("tls-echo.json");
         if (Files.exists(echo)) {
@@ -65,11 +91,19 @@ public final class TlsReport {
         }
         Path handshake = dir.resolve("tls-handshake.json");
         if (Files.exists(handshake)) {
-            md.append("\nFull TLS 1.3 handshakes/s (connect, handshake, 1-byte echo, close; 4 client threads):\n\n");
+            md.append("\nFull TLS 1.3 handshakes/s (connect, handshake, 1-byte echo, close; 4 client threads), and the "
+                    + "server JVM's CPU time per handshake, µs:\n\n");
             Map<String, Map<String, Double>> rows = new TreeMap<>();
             for (JsonNode r : new ObjectMapper().readTree(handshake.toFile())) {
-                rows.computeIfAbsent("handshakes/s", k -> new TreeMap<>()).put(r.get("params").get("impl").asText(),
+                String impl = r.get("params").get("impl").asText();
+                rows.computeIfAbsent("handshakes/s", k -> new TreeMap<>()).put(impl,
                         r.get("primaryMetric").get("score").asDouble());
+                JsonNode sec = r.path("secondaryMetrics");
+                double n = score(sec, "handshakes");
+                if (n > 0) {
+                    rows.computeIfAbsent("server CPU µs per handshake", k -> new TreeMap<>()).put(impl,
+                            score(sec, "serverCpuNanos") / n / 1e3);
+                }
             }
             table(md, "", rows);
         }
@@ -88,6 +122,10 @@ public final class TlsReport {
         Path out = dir.resolve("tls-summary.md");
         Files.writeString(out, md);
         return out;
+    }
+
+    private static double score(JsonNode secondary, String name) {
+        return secondary.path(name).path("score").asDouble();
     }
 
     private static void table(StringBuilder md, String first, Map<String, Map<String, Double>> rows) {

@@ -55,9 +55,11 @@ public final class TlsSuite {
         ChainedOptionsBuilder interleaved = new OptionsBuilder().include(TlsInterleavedBenchmark.class.getName());
         ChainedOptionsBuilder handshakes = new OptionsBuilder().include(TlsHandshakeBenchmark.class.getName());
         if (profile.equals("quick")) {
-            TimeValue second = TimeValue.seconds(1);
-            interleaved.warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second);
-            handshakes.warmupIterations(1).warmupTime(second).measurementIterations(2).measurementTime(second);
+            // as the plain quick profile's interleaved echo: every iteration holds several rotations of the servers
+            interleaved.warmupIterations(2).warmupTime(TimeValue.seconds(4)).measurementIterations(4)
+                    .measurementTime(TimeValue.seconds(6));
+            handshakes.warmupIterations(1).warmupTime(TimeValue.seconds(2)).measurementIterations(3)
+                    .measurementTime(TimeValue.seconds(3));
         } else {
             Suite.run(new OptionsBuilder().include(TlsEchoBenchmark.class.getName()), dir, "tls-echo.json");
         }

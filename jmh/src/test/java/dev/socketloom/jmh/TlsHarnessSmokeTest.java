@@ -6,6 +6,7 @@ import dev.socketloom.jmh.server.TlsImpl;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collection;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openjdk.jmh.results.RunResult;
@@ -21,6 +22,12 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * Speed is not asserted; real, positive measurements are.
  */
 class TlsHarnessSmokeTest {
+
+    /** As {@link HarnessSmokeTest}: this measures nothing, so a real benchmark holding JMH's lock must not fail it. */
+    @BeforeAll
+    static void measuresNothingSoNeedsNoMachineLock() {
+        System.setProperty("jmh.ignoreLock", "true");
+    }
 
     @Test
     void everyTlsServerEchoesAndShakesHandsAndTheSummaryIsWritten(@TempDir Path dir) throws Exception {
@@ -70,8 +77,13 @@ class TlsHarnessSmokeTest {
         assertThat(handshake).singleElement()
                 .satisfies(r -> assertThat(r.getPrimaryResult().getScore()).isPositive().isFinite());
 
+        assertThat(handshake).singleElement().satisfies(r -> {
+            assertThat(r.getSecondaryResults().get("handshakes").getScore()).isPositive();
+            assertThat(r.getSecondaryResults().get("serverCpuNanos").getScore()).isPositive();
+        });
+
         Path summary = TlsReport.generate(dir);
         assertThat(Files.readString(summary)).contains("round trips/s").contains("handshakes/s")
-                .contains("SocketLoom / raw VT");
+                .contains("SocketLoom / raw VT").contains("CPU per round trip").contains("server CPU µs per handshake");
     }
 }

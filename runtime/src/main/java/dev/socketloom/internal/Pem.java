@@ -4,6 +4,7 @@ import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.PrivateKey;
@@ -16,12 +17,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKey;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.PBEKeySpec;
 
 /**
  * Reads PEM text: X.509 certificates ({@code BEGIN CERTIFICATE}) and unencrypted private keys in the three forms
  * tools write: PKCS#8 ({@code BEGIN PRIVATE KEY}, what {@code openssl genpkey} and OpenSSL 3 write), PKCS#1
  * ({@code BEGIN RSA PRIVATE KEY}) and SEC1 ({@code BEGIN EC PRIVATE KEY}). The last two are rewrapped as PKCS#8, so the
- * JDK's {@link KeyFactory} reads all three. Encrypted keys are refused with a message saying how to convert them.
+ * JDK's {@link KeyFactory} reads all three; an encrypted PKCS#8 key ({@code BEGIN ENCRYPTED PRIVATE KEY}) is decrypted
+ * with the password given, through the JDK's {@link EncryptedPrivateKeyInfo}.
  *
  * <p>Stateless; every failure is a {@link InetError#TLS_CONFIGURATION_INVALID} naming the source.
  */
@@ -57,8 +63,8 @@ final class Pem {
         return certs;
     }
 
-    /** The one private key in {@code pem}. */
-    static PrivateKey privateKey(String pem, String source) throws InetException {
+    /** The one private key in {@code pem}; {@code password} decrypts an encrypted PKCS#8 key (null: none given). */
+    static PrivateKey privateKey(String pem, char[] password, String source) throws InetException {
         for (Block b : blocks(pem, source)) {
             switch (b.type) {
                 case "PRIVATE KEY" -> {
@@ -71,14 +77,47 @@ final class Pem {
                 case "EC PRIVATE KEY" -> {
                     return pkcs8(ecToPkcs8(b.der, source), source);
                 }
-                case "ENCRYPTED PRIVATE KEY" -> throw invalid(source + ": the key is encrypted; decrypt it ("
-                        + "openssl pkey -in KEY -out PLAIN) or use a PKCS#12 keystore with its password", null);
+                case "ENCRYPTED PRIVATE KEY" -> {
+                    return pkcs8(decrypt(b.der, password, source), source);
+                }
                 default -> {
                     // other blocks (a certificate in the same file, EC PARAMETERS) are skipped
                 }
             }
         }
         throw invalid(source + ": no BEGIN PRIVATE KEY, RSA PRIVATE KEY or EC PRIVATE KEY block", null);
+    }
+
+    /**
+     * The PKCS#8 key inside an {@code EncryptedPrivateKeyInfo}, decrypted with {@code password} by the JDK's PBE
+     * ciphers (OpenSSL's default, PBES2 with PBKDF2-HMAC-SHA256 and AES-256-CBC, among them).
+     */
+    private static byte[] decrypt(byte[] der, char[] password, String source) throws InetException {
+        if (password == null) {
+            throw invalid(source + ": the key is encrypted (BEGIN ENCRYPTED PRIVATE KEY) and no key password was "
+                    + "given: pass it with TlsOptions.Builder.keyMaterial(chain, key, password)", null);
+        }
+        EncryptedPrivateKeyInfo info;
+        try {
+            info = new EncryptedPrivateKeyInfo(der);
+        } catch (IOException | RuntimeException e) {
+            throw invalid(source + ": malformed ENCRYPTED PRIVATE KEY (" + e.getMessage() + ")", e);
+        }
+        SecretKey secret;
+        PBEKeySpec spec = new PBEKeySpec(password);
+        try {
+            secret = SecretKeyFactory.getInstance(info.getAlgName()).generateSecret(spec);
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw invalid(source + ": the key's encryption (" + info.getAlgName() + ") is not supported by this JDK",
+                    e);
+        } finally {
+            spec.clearPassword();
+        }
+        try {
+            return info.getKeySpec(secret).getEncoded();
+        } catch (GeneralSecurityException | RuntimeException e) {
+            throw invalid(source + ": wrong key password: the encrypted private key does not decrypt with it", e);
+        }
     }
 
     private static PrivateKey pkcs8(byte[] der, String source) throws InetException {

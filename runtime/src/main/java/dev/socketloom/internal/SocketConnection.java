@@ -286,7 +286,7 @@ final class SocketConnection extends ConnectionLifecycle implements Threads.Self
     @Override
     public boolean isSecure() {
         TlsLayer layer = tls;
-        return layer != null && layer.info() != null;
+        return layer != null && layer.established();
     }
 
     @Override

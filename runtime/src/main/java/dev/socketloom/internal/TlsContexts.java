@@ -40,10 +40,14 @@ public final class TlsContexts {
     private TlsContexts() {
     }
 
-    /** A key manager for the chain and key in PEM text; checks that the key belongs to the leaf certificate. */
-    public static KeyManager[] pemKey(String chainPem, String keyPem, String source) throws InetException {
+    /**
+     * A key manager for the chain and key in PEM text ({@code keyPassword}: of an encrypted PKCS#8 key, or null);
+     * checks that the key belongs to the leaf certificate.
+     */
+    public static KeyManager[] pemKey(String chainPem, String keyPem, char[] keyPassword, String source)
+            throws InetException {
         List<X509Certificate> chain = Pem.certificates(chainPem, source + " (certificate chain)");
-        PrivateKey key = Pem.privateKey(keyPem, source + " (private key)");
+        PrivateKey key = Pem.privateKey(keyPem, keyPassword, source + " (private key)");
         requireMatch(key, chain.get(0).getPublicKey(), source);
         try {
             KeyStore ks = KeyStore.getInstance("PKCS12");

@@ -12,6 +12,7 @@ import java.net.SocketException;
 import java.io.InputStream;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,7 +51,8 @@ final class TlsLayer {
     private final TlsOptions options;
     private final String sentServerName;
     private final boolean client;
-    private volatile TlsInfo info;
+    private volatile boolean established;
+    private volatile TlsInfo info; // taken from the session when first asked for: nothing held while idle
     private volatile boolean expired;
     private volatile boolean certificateRequestedNoneSent;
 
@@ -77,17 +79,31 @@ final class TlsLayer {
         return new TlsLayer(raw, ssl, o, sni, true);
     }
 
-    /** The server side over the accepted {@code raw}; {@code consumed} are bytes already read from it (STARTTLS). */
+    /**
+     * The server side over the accepted {@code raw}; {@code consumed} are bytes already read from it (STARTTLS).
+     * Only what differs from the context's defaults is set, each with its own setter: {@code setSSLParameters} would
+     * give every connection its own copies of the cipher suite, protocol, SNI and ALPN lists, held for its lifetime.
+     */
     static TlsLayer server(Socket raw, TlsOptions o, byte[] consumed) throws IOException {
         SSLSocket ssl = (SSLSocket) o.sslContext().getSocketFactory().createSocket(new TlsTransport(raw),
                 consumed == null || consumed.length == 0 ? null : new ByteArrayInputStream(consumed), true);
-        SSLParameters p = parameters(ssl, o);
-        switch (o.clientAuth()) {
-            case REQUIRED -> p.setNeedClientAuth(true);
-            case OPTIONAL -> p.setWantClientAuth(true);
-            case NONE -> p.setNeedClientAuth(false);
+        String[] protocols = o.protocols().toArray(new String[0]);
+        if (!Arrays.equals(ssl.getEnabledProtocols(), protocols)) {
+            ssl.setEnabledProtocols(protocols);
         }
-        ssl.setSSLParameters(p);
+        if (!o.cipherSuites().isEmpty()) {
+            ssl.setEnabledCipherSuites(o.cipherSuites().toArray(new String[0]));
+        }
+        if (!o.applicationProtocols().isEmpty()) {
+            SSLParameters p = ssl.getSSLParameters(); // no setter of its own: copies of the lists, only with ALPN
+            p.setApplicationProtocols(o.applicationProtocols().toArray(new String[0]));
+            ssl.setSSLParameters(p);
+        }
+        switch (o.clientAuth()) {
+            case REQUIRED -> ssl.setNeedClientAuth(true);
+            case OPTIONAL -> ssl.setWantClientAuth(true);
+            case NONE -> ssl.setNeedClientAuth(false);
+        }
         return new TlsLayer(raw, ssl, o, null, false);
     }
 
@@ -133,7 +149,7 @@ final class TlsLayer {
             raw.setSoTimeout(Sockets.timeoutMillis(timeout));
             ssl.startHandshake();
             raw.setSoTimeout(readTimeoutMillis);
-            info = TlsInfos.of(ssl, sentServerName);
+            established = true;
         } catch (IOException e) {
             if (expired || e instanceof SocketTimeoutException) {
                 throw new InetException(InetError.TIMEOUT, "TLS handshake with " + raw.getRemoteSocketAddress()
@@ -206,7 +222,7 @@ final class TlsLayer {
 
     /** {@link #closeNotify(Watchdog, Duration, long)} until {@code deadlineNanos}. Never throws. */
     void closeNotify(Watchdog watchdog, long deadlineNanos) {
-        if (info == null || raw.isClosed() || deadlineNanos - System.nanoTime() <= 0) {
+        if (!established || raw.isClosed() || deadlineNanos - System.nanoTime() <= 0) {
             return;
         }
         try {
@@ -234,9 +250,22 @@ final class TlsLayer {
         return ssl;
     }
 
-    /** What the handshake negotiated; null until it completed. */
+    /** Whether the handshake completed. */
+    boolean established() {
+        return established;
+    }
+
+    /** What the handshake negotiated, read from the session the first time it is asked for; null until it completed. */
     TlsInfo info() {
-        return info;
+        if (!established) {
+            return null;
+        }
+        TlsInfo i = info;
+        if (i == null) {
+            i = TlsInfos.of(ssl, sentServerName); // racing callers compute equal snapshots: either may stay
+            info = i;
+        }
+        return i;
     }
 
     /** The failed handshake as an {@link InetException}: its code, the peer, and the JDK's reason (and cause). */

@@ -16,6 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 
 /**
  * The load used against every server: {@code n} non-blocking connections split over a few platform threads, each
@@ -32,6 +33,10 @@ import java.util.concurrent.TimeUnit;
  * <p>A request is any fixed byte block and the response any fixed number of bytes, so the same generator drives
  * the echo servers ({@code response = request.length}) and request/response protocols with pipelined requests.
  * Being one code for every server, its cost is the same for each. It allocates nothing while running.
+ *
+ * <p>With an {@link SSLContext} the connections are TLS ({@link TlsChannel}: an {@code SSLEngine} per connection,
+ * handshake done before the first slice), and the loop is the same plus one {@code wrap} per request and one
+ * {@code unwrap} per record received.
  */
 public final class LoadGenerator implements AutoCloseable {
 
@@ -61,10 +66,17 @@ public final class LoadGenerator implements AutoCloseable {
      */
     public LoadGenerator(InetSocketAddress target, int connections, int threads, byte[] request, byte[] expected)
             throws IOException {
+        this(target, connections, threads, request, expected, null);
+    }
+
+    /** As above, over TLS when {@code tls} is not null: each connection's handshake completes here. */
+    public LoadGenerator(InetSocketAddress target, int connections, int threads, byte[] request, byte[] expected,
+                         SSLContext tls) throws IOException {
         if (connections < 1 || threads < 1) {
             throw new IllegalArgumentException("connections and threads must be positive");
         }
         channels = new SocketChannel[connections];
+        TlsChannel[] secure = tls == null ? null : new TlsChannel[connections];
         workers = new Worker[Math.min(threads, connections)];
         ByteBuffer out = ByteBuffer.wrap(request);
         ByteBuffer in = ByteBuffer.allocate(expected.length);
@@ -74,15 +86,25 @@ public final class LoadGenerator implements AutoCloseable {
                 channels[i] = ch;
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 ch.connect(target);
-                verify(ch, out.clear(), in.clear(), expected);
+                if (secure != null) {
+                    secure[i] = new TlsChannel(tls, target.getPort());
+                    secure[i].handshake(ch);
+                    verify(ch, secure[i], out.clear(), expected);
+                } else {
+                    verify(ch, out.clear(), in.clear(), expected);
+                }
                 ch.configureBlocking(false);
             }
             for (int w = 0; w < workers.length; w++) {
                 List<SocketChannel> mine = new ArrayList<>();
+                List<TlsChannel> mineTls = secure == null ? null : new ArrayList<>();
                 for (int i = w; i < connections; i += workers.length) {
                     mine.add(channels[i]);
+                    if (mineTls != null) {
+                        mineTls.add(secure[i]);
+                    }
                 }
-                workers[w] = new Worker(mine, request, expected.length, "load-" + w);
+                workers[w] = new Worker(mine, mineTls, request, expected.length, "load-" + w);
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -103,6 +125,15 @@ public final class LoadGenerator implements AutoCloseable {
             }
         }
         if (!Arrays.equals(in.array(), expected)) {
+            throw new IOException("the server's answer differs from what was expected");
+        }
+    }
+
+    private static void verify(SocketChannel ch, TlsChannel tls, ByteBuffer request, byte[] expected)
+            throws IOException {
+        TlsChannel.writeFully(ch, tls.wrap(request, ByteBuffer.allocate(request.remaining() + 2
+                * tls.packetBufferSize())));
+        if (!Arrays.equals(tls.readFully(ch, expected.length), expected)) {
             throw new IOException("the server's answer differs from what was expected");
         }
     }
@@ -185,7 +216,9 @@ public final class LoadGenerator implements AutoCloseable {
         private final SelectionKey[] keys;
         private final int[] unread; // response bytes still expected per connection; 0 = idle
         private final ByteBuffer request;
-        private final ByteBuffer sink = ByteBuffer.allocateDirect(64 * 1024);
+        private final ByteBuffer sink;
+        private final TlsChannel[] tls; // null: plain TCP
+        private final ByteBuffer netOut; // TLS: the encrypted request
         private final int responseLength;
         private final Thread thread;
 
@@ -203,7 +236,12 @@ public final class LoadGenerator implements AutoCloseable {
         private int completed; // answered and sent again
         private int finished; // answered, not sent again (drain)
 
-        Worker(List<SocketChannel> channels, byte[] request, int responseLength, String name) throws IOException {
+        Worker(List<SocketChannel> channels, List<TlsChannel> tls, byte[] request, int responseLength, String name)
+                throws IOException {
+            this.tls = tls == null ? null : tls.toArray(new TlsChannel[0]);
+            this.sink = tls == null ? ByteBuffer.allocateDirect(64 * 1024)
+                    : ByteBuffer.allocate(tls.get(0).applicationBufferSize());
+            this.netOut = tls == null ? null : ByteBuffer.allocate(request.length + 2 * tls.get(0).packetBufferSize());
             this.selector = Selector.open();
             this.keys = new SelectionKey[channels.size()];
             this.unread = new int[channels.size()];
@@ -312,7 +350,7 @@ public final class LoadGenerator implements AutoCloseable {
         private void send(int i) throws IOException {
             SelectionKey k = keys[i];
             unread[i] = responseLength;
-            ByteBuffer r = request.clear();
+            ByteBuffer r = tls == null ? request.clear() : tls[i].wrap(request.clear(), netOut);
             ((SocketChannel) k.channel()).write(r);
             if (r.hasRemaining()) {
                 // rare (large requests, full send buffer): remember the offset in a private copy
@@ -336,7 +374,8 @@ public final class LoadGenerator implements AutoCloseable {
 
         /** Reads what arrived; true when the whole response is in. */
         private boolean receive(SelectionKey k, int i) throws IOException {
-            int n = ((SocketChannel) k.channel()).read(sink.clear());
+            SocketChannel ch = (SocketChannel) k.channel();
+            int n = tls == null ? ch.read(sink.clear()) : tls[i].receive(ch, sink, false);
             if (n < 0) {
                 throw new EOFException("the server closed a connection mid-request");
             }

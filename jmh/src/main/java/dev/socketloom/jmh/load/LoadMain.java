@@ -1,8 +1,10 @@
 package dev.socketloom.jmh.load;
 
 import dev.socketloom.jmh.child.CommandLoop;
+import dev.socketloom.jmh.server.TlsMaterial;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 
 /**
  * The load JVM: hosts one {@link LoadGenerator} so that the load for each server has its own process and fd table
@@ -10,7 +12,8 @@ import java.net.InetSocketAddress;
  * Driven line by line over stdin, one reply line per command, like the server JVM:
  *
  * <pre>
- * open &lt;port&gt; &lt;connections&gt; &lt;threads&gt; &lt;workload&gt;  -> ok                     connects and verifies
+ * open &lt;port&gt; &lt;connections&gt; &lt;threads&gt; &lt;workload&gt; [&lt;keystore&gt;]  -> ok    connects and verifies
+ *                                                    (over TLS, trusting the benchmark keystore, if given)
  * run &lt;ramp&gt; &lt;nanos&gt;   -> ok &lt;trips&gt; &lt;nanos&gt; &lt;answered&gt; &lt;cpu&gt; &lt;wall&gt;  one slice
  * quit                                              -> ok                     closes and exits
  * </pre>
@@ -38,7 +41,8 @@ public final class LoadMain {
                 Workload w = Workload.of(cmd[4]);
                 load = new LoadGenerator(new InetSocketAddress(InetAddress.getLoopbackAddress(),
                         Integer.parseInt(cmd[1])), Integer.parseInt(cmd[2]), Integer.parseInt(cmd[3]),
-                        w.request(), w.response());
+                        w.request(), w.response(), cmd.length > 5 ? TlsMaterial.clientContext(Path.of(cmd[5]))
+                                : null);
                 yield "";
             }
             case "run" -> {
