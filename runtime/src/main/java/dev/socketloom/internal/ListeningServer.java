@@ -119,6 +119,11 @@ final class ListeningServer implements Server {
         sessions.serve(c);
     }
 
+    /** A client thread's body has returned (see {@link ClientThreads#ended()}). */
+    void threadEnded() {
+        threads.ended();
+    }
+
     /** Called by a client connection when it closes. */
     void unregister(SocketConnection c) {
         clients.remove(c);

@@ -76,14 +76,19 @@ final class SocketConnection extends ConnectionLifecycle implements Threads.Self
 
     /**
      * The body of an accepted connection's thread: its server's handler ({@link ListeningServer#serve}). The
-     * connection is the thread's task itself, which saves a task object per client, and counts its own end.
+     * connection is the thread's task itself, which saves a task object per client, and reports its own end to the
+     * runtime's count and to its server's thread record (which must then drop it: a dead thread keeps its task).
      */
     @Override
     public void run() {
         try {
             server.serve(this);
         } finally {
-            runtime.threads().ended();
+            try {
+                server.threadEnded();
+            } finally {
+                runtime.threads().ended();
+            }
         }
     }
 
