@@ -67,24 +67,18 @@ public class InterleavedEchoBenchmark {
     static final int HANDLER_BUFFER = 16 * 1024;
 
     private InterleavedLoad load;
-    private InterleavedLoad.Totals[] totals;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         List<Impl> list = Arrays.stream(impls.split("[,+]")).map(String::trim).map(Impl::of).toList();
         load = new InterleavedLoad(list, "echo", HANDLER_BUFFER, connections, clientThreads, "echo:" + size);
-        totals = new InterleavedLoad.Totals[list.size()];
-        Arrays.setAll(totals, i -> new InterleavedLoad.Totals());
     }
 
     /** One slice on each implementation, starting with a different one each time. */
     @Benchmark
     public void cycle(ImplCounters out) throws IOException {
-        for (InterleavedLoad.Totals t : totals) {
-            t.reset();
-        }
-        load.cycle(InterleavedLoad.rampNanos(connections), TimeUnit.MILLISECONDS.toNanos(sliceMillis), totals);
-        out.add(load.impls(), totals);
+        out.add(load.impls(), load.cycle(InterleavedLoad.rampNanos(connections),
+                TimeUnit.MILLISECONDS.toNanos(sliceMillis)));
     }
 
     @TearDown(Level.Trial)

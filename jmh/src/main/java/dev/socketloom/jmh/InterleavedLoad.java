@@ -1,5 +1,6 @@
 package dev.socketloom.jmh;
 
+import dev.socketloom.jmh.child.ChildJvm;
 import dev.socketloom.jmh.load.LoadGenerator;
 import dev.socketloom.jmh.server.Impl;
 import dev.socketloom.jmh.server.TlsImpl;
@@ -27,10 +28,6 @@ final class InterleavedLoad implements AutoCloseable {
         long serverCpuNanos;
         long clientCpuNanos;
         long wallNanos;
-
-        void reset() {
-            nanos = roundTrips = answered = serverCpuNanos = clientCpuNanos = wallNanos = 0;
-        }
     }
 
     private final List<Impl> impls;
@@ -94,9 +91,10 @@ final class InterleavedLoad implements AutoCloseable {
 
     /**
      * One slice on each implementation, in rotating order: a ramp of {@code rampNanos}, then {@code sliceNanos}
-     * measured; adds to {@code totals[i]}.
+     * measured; returns each implementation's totals, in the order of the constructor's list.
      */
-    void cycle(long rampNanos, long sliceNanos, Totals[] totals) throws IOException {
+    Totals[] cycle(long rampNanos, long sliceNanos) throws IOException {
+        Totals[] totals = new Totals[servers.size()];
         int start = next;
         next = (next + 1) % servers.size();
         for (int k = 0; k < servers.size(); k++) {
@@ -105,7 +103,7 @@ final class InterleavedLoad implements AutoCloseable {
             long cpu0 = server.cpuNanos();
             LoadGenerator.Slice s = loads.get(i).run(rampNanos, sliceNanos);
             long cpu1 = server.cpuNanos();
-            Totals t = totals[i];
+            Totals t = totals[i] = new Totals();
             t.nanos += s.nanos();
             t.roundTrips += s.roundTrips();
             t.answered += s.answered(); // CPU is read around the whole slice, drain included: divide by this
@@ -113,30 +111,15 @@ final class InterleavedLoad implements AutoCloseable {
             t.serverCpuNanos += cpu1 - cpu0;
             t.wallNanos += s.wallNanos();
         }
+        return totals;
     }
 
     @Override
     public void close() throws IOException {
-        IOException first = null;
-        for (AutoCloseable c : concat()) {
-            try {
-                c.close();
-            } catch (IOException e) {
-                first = first == null ? e : first;
-            } catch (Exception e) {
-                first = first == null ? new IOException(e) : first;
-            }
+        try {
+            ChildJvm.closeAll(loads);
+        } finally {
+            ChildJvm.closeAll(servers);
         }
-        loads.clear();
-        servers.clear();
-        if (first != null) {
-            throw first;
-        }
-    }
-
-    private List<AutoCloseable> concat() {
-        List<AutoCloseable> all = new ArrayList<>(loads);
-        all.addAll(servers);
-        return all;
     }
 }

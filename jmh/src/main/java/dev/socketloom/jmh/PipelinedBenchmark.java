@@ -2,7 +2,6 @@ package dev.socketloom.jmh;
 
 import dev.socketloom.jmh.server.Impl;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -49,23 +48,17 @@ public class PipelinedBenchmark {
     private static final List<Impl> IMPLS = List.of(Impl.SOCKETLOOM, Impl.RAW_VT);
 
     private InterleavedLoad load;
-    private InterleavedLoad.Totals[] totals;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         load = new InterleavedLoad(IMPLS, "lines", 0, connections, 1, "pipelined:" + pipelined);
-        totals = new InterleavedLoad.Totals[IMPLS.size()];
-        Arrays.setAll(totals, i -> new InterleavedLoad.Totals());
     }
 
     /** One slice on each implementation, starting with a different one each time. */
     @Benchmark
     public void cycle(ImplCounters out) throws IOException {
-        for (InterleavedLoad.Totals t : totals) {
-            t.reset();
-        }
-        load.cycle(InterleavedLoad.rampNanos(connections), TimeUnit.MILLISECONDS.toNanos(sliceMillis), totals);
-        out.add(load.impls(), totals);
+        out.add(load.impls(), load.cycle(InterleavedLoad.rampNanos(connections),
+                TimeUnit.MILLISECONDS.toNanos(sliceMillis)));
     }
 
     @TearDown(Level.Trial)

@@ -4,7 +4,6 @@ import dev.socketloom.jmh.server.TlsImpl;
 import dev.socketloom.jmh.server.TlsMaterial;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -59,24 +58,19 @@ public class TlsInterleavedBenchmark {
 
     private static final List<TlsImpl> IMPLS = List.of(TlsImpl.values());
     private InterleavedLoad load;
-    private InterleavedLoad.Totals[] totals;
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
         Path keyStore = TlsMaterial.create();
         load = new InterleavedLoad(IMPLS, keyStore, EchoBenchmark.HANDLER_BUFFER, connections, clientThreads,
                 "echo:" + size);
-        totals = new InterleavedLoad.Totals[IMPLS.size()];
-        Arrays.setAll(totals, i -> new InterleavedLoad.Totals());
     }
 
     /** One slice on each server, starting with a different one each time. */
     @Benchmark
     public void cycle(TlsCounters out) throws IOException {
-        for (InterleavedLoad.Totals t : totals) {
-            t.reset();
-        }
-        load.cycle(InterleavedLoad.rampNanos(connections), TimeUnit.MILLISECONDS.toNanos(sliceMillis), totals);
+        InterleavedLoad.Totals[] totals = load.cycle(InterleavedLoad.rampNanos(connections),
+                TimeUnit.MILLISECONDS.toNanos(sliceMillis));
         for (int i = 0; i < IMPLS.size(); i++) {
             out.add(IMPLS.get(i), totals[i]);
         }
