@@ -1,5 +1,7 @@
 package dev.socketloom.internal;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -19,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * reads it from here.
  *
  * <p>A client is counted under the address it was admitted with, remembered by the client itself
- * ({@link ConnectionLifecycle#countAs}: a field, not a map entry per client), so that a removal always undoes exactly
+ * ({@link ConnectionLifecycle#countedAs}: a field, not a map entry per client), so that a removal always undoes exactly
  * that count. Without the PROXY protocol that is the TCP peer, counted when the client is added on the acceptor
  * thread; with it, the original client named by the header, counted by {@link #admit} on the client's own thread
  * once the header has been read (until then the client is registered, so stops close it, but counted under no
@@ -28,6 +30,18 @@ import java.util.concurrent.locks.ReentrantLock;
  * of the last client of an address.
  */
 final class ClientRegistry {
+    /** A client's {@code countedAs}, taken back atomically: by exactly one of a removal and a racing admit. */
+    private static final VarHandle COUNTED_AS;
+
+    static {
+        try {
+            COUNTED_AS = MethodHandles.lookup()
+                    .findVarHandle(ConnectionLifecycle.class, "countedAs", InetAddress.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private final Set<SocketConnection> clients = ConcurrentHashMap.newKeySet();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
     private final ReentrantLock lock = new ReentrantLock();
@@ -65,9 +79,9 @@ final class ClientRegistry {
         if (!admitted[0]) {
             return false;
         }
-        c.countAs(address);
+        c.countedAs = address;
         // removed while we counted: whichever of us takes the count back from the client undoes it, exactly once
-        if (!clients.contains(c) && c.takeCount(address)) {
+        if (!clients.contains(c) && COUNTED_AS.compareAndSet(c, address, null)) {
             uncount(address);
         }
         return true;
@@ -84,7 +98,7 @@ final class ClientRegistry {
         }
         removedBytesIn.add(c.activity().bytesIn());
         removedBytesOut.add(c.activity().bytesOut());
-        InetAddress a = c.takeCount();
+        InetAddress a = (InetAddress) COUNTED_AS.getAndSet(c, null);
         if (a != null) {
             uncount(a);
         }

@@ -6,8 +6,6 @@ import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import dev.socketloom.ProxyHeader;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -39,17 +37,6 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
 
     private enum State { CONNECTING, OPEN, CLOSED }
 
-    private static final VarHandle COUNTED_AS;
-
-    static {
-        try {
-            COUNTED_AS = MethodHandles.lookup()
-                    .findVarHandle(ConnectionLifecycle.class, "countedAs", InetAddress.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     private final long id;
     final RuntimeCore runtime;
     final ListeningServer server;
@@ -69,8 +56,11 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
     /** An async connect still dialing; closed by a disconnect like the socket. */
     private volatile AutoCloseable pending;
 
-    /** The address its server counts this client under for the per-address limit, or null ({@link ClientRegistry}). */
-    private volatile InetAddress countedAs;
+    /**
+     * The address its server counts this client under for the per-address limit, or null: written and taken back
+     * only by {@link ClientRegistry}, atomically.
+     */
+    volatile InetAddress countedAs;
 
     /** Which deadline expired when the runtime closed this connection on its own (TIMEOUT), or null; set first. */
     private volatile String expiry;
@@ -292,21 +282,6 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
             }
         }
         Sockets.closeQuietly(socket);
-    }
-
-    /** Remembers the address this client was counted under ({@link ClientRegistry#admit}). */
-    void countAs(InetAddress address) {
-        countedAs = address;
-    }
-
-    /** Takes back the count under {@code address} if it is still there: true for exactly one caller. */
-    boolean takeCount(InetAddress address) {
-        return COUNTED_AS.compareAndSet(this, address, null);
-    }
-
-    /** Takes back whatever count this client holds, for exactly one caller; null if none. */
-    InetAddress takeCount() {
-        return (InetAddress) COUNTED_AS.getAndSet(this, null);
     }
 
     boolean needsWatchdog() {
