@@ -49,60 +49,13 @@ public class ImplCounters {
 
     @Setup(Level.Iteration)
     public void clear() {
-        for (Impl i : Impl.values()) {
-            add(i, new InterleavedLoad.Totals(), true);
-        }
+        Counters.clear(this);
     }
 
     /** Adds one cycle's totals ({@code totals[k]} belongs to {@code impls.get(k)}). */
     void add(List<Impl> impls, InterleavedLoad.Totals[] totals) {
         for (int k = 0; k < impls.size(); k++) {
-            add(impls.get(k), totals[k], false);
-        }
-    }
-
-    private void add(Impl impl, InterleavedLoad.Totals t, boolean reset) {
-        switch (impl) {
-            case SOCKETLOOM -> {
-                socketloomNanos = (reset ? 0 : socketloomNanos) + t.nanos;
-                socketloomRoundTrips = (reset ? 0 : socketloomRoundTrips) + t.roundTrips;
-                socketloomAnswered = (reset ? 0 : socketloomAnswered) + t.answered;
-                socketloomServerCpuNanos = (reset ? 0 : socketloomServerCpuNanos) + t.serverCpuNanos;
-                socketloomClientCpuNanos = (reset ? 0 : socketloomClientCpuNanos) + t.clientCpuNanos;
-                socketloomWallNanos = (reset ? 0 : socketloomWallNanos) + t.wallNanos;
-            }
-            case RAW_VT -> {
-                rawvtNanos = (reset ? 0 : rawvtNanos) + t.nanos;
-                rawvtRoundTrips = (reset ? 0 : rawvtRoundTrips) + t.roundTrips;
-                rawvtAnswered = (reset ? 0 : rawvtAnswered) + t.answered;
-                rawvtServerCpuNanos = (reset ? 0 : rawvtServerCpuNanos) + t.serverCpuNanos;
-                rawvtClientCpuNanos = (reset ? 0 : rawvtClientCpuNanos) + t.clientCpuNanos;
-                rawvtWallNanos = (reset ? 0 : rawvtWallNanos) + t.wallNanos;
-            }
-            case PLATFORM -> {
-                platformNanos = (reset ? 0 : platformNanos) + t.nanos;
-                platformRoundTrips = (reset ? 0 : platformRoundTrips) + t.roundTrips;
-                platformAnswered = (reset ? 0 : platformAnswered) + t.answered;
-                platformServerCpuNanos = (reset ? 0 : platformServerCpuNanos) + t.serverCpuNanos;
-                platformClientCpuNanos = (reset ? 0 : platformClientCpuNanos) + t.clientCpuNanos;
-                platformWallNanos = (reset ? 0 : platformWallNanos) + t.wallNanos;
-            }
-            case NETTY_NIO -> {
-                nettyNioNanos = (reset ? 0 : nettyNioNanos) + t.nanos;
-                nettyNioRoundTrips = (reset ? 0 : nettyNioRoundTrips) + t.roundTrips;
-                nettyNioAnswered = (reset ? 0 : nettyNioAnswered) + t.answered;
-                nettyNioServerCpuNanos = (reset ? 0 : nettyNioServerCpuNanos) + t.serverCpuNanos;
-                nettyNioClientCpuNanos = (reset ? 0 : nettyNioClientCpuNanos) + t.clientCpuNanos;
-                nettyNioWallNanos = (reset ? 0 : nettyNioWallNanos) + t.wallNanos;
-            }
-            case NETTY_EPOLL -> {
-                nettyEpollNanos = (reset ? 0 : nettyEpollNanos) + t.nanos;
-                nettyEpollRoundTrips = (reset ? 0 : nettyEpollRoundTrips) + t.roundTrips;
-                nettyEpollAnswered = (reset ? 0 : nettyEpollAnswered) + t.answered;
-                nettyEpollServerCpuNanos = (reset ? 0 : nettyEpollServerCpuNanos) + t.serverCpuNanos;
-                nettyEpollClientCpuNanos = (reset ? 0 : nettyEpollClientCpuNanos) + t.clientCpuNanos;
-                nettyEpollWallNanos = (reset ? 0 : nettyEpollWallNanos) + t.wallNanos;
-            }
+            Counters.add(this, impls.get(k).id(), totals[k]);
         }
     }
 }

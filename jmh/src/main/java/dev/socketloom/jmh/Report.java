@@ -100,8 +100,8 @@ public final class Report {
                 Map<String, Double> row = disconnect.computeIfAbsent(params.get("clients").asInt(),
                         k -> new TreeMap<>());
                 for (String i : IMPLS) {
-                    double ms = medianMillis(sec.path(auxName(i) + "Nanos").path("rawData"),
-                            sec.path(auxName(i) + "Shots").path("rawData"));
+                    double ms = medianMillis(sec.path(Counters.prefix(i) + "Nanos").path("rawData"),
+                            sec.path(Counters.prefix(i) + "Shots").path("rawData"));
                     if (ms > 0) {
                         row.put(i, ms);
                     }
@@ -116,7 +116,7 @@ public final class Report {
         Map<String, double[]> row = into.computeIfAbsent(key, k -> new TreeMap<>())
                 .computeIfAbsent(connections, k -> new TreeMap<>());
         for (String i : IMPLS) {
-            String f = auxName(i);
+            String f = Counters.prefix(i);
             double ns = sec.path(f + "Nanos").path("score").asDouble();
             double answered = sec.path(f + "Answered").path("score").asDouble();
             if (ns <= 0 || answered <= 0) {
@@ -147,13 +147,6 @@ public final class Report {
         per.sort(null);
         int m = per.size() / 2;
         return per.size() % 2 == 1 ? per.get(m) : (per.get(m - 1) + per.get(m)) / 2;
-    }
-
-    /** The auxiliary counter prefix of an implementation in {@link ImplCounters}. */
-    private static String auxName(String impl) {
-        int dash = impl.indexOf('-');
-        return dash < 0 ? impl
-                : impl.substring(0, dash) + Character.toUpperCase(impl.charAt(dash + 1)) + impl.substring(dash + 2);
     }
 
     private void charts(Path dir) throws IOException {

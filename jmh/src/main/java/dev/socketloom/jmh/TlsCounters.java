@@ -42,51 +42,11 @@ public class TlsCounters {
 
     @Setup(Level.Iteration)
     public void clear() {
-        socketloomNanos = socketloomRoundTrips = socketloomAnswered = 0;
-        socketloomServerCpuNanos = socketloomClientCpuNanos = socketloomWallNanos = 0;
-        rawvtNanos = rawvtRoundTrips = rawvtAnswered = 0;
-        rawvtServerCpuNanos = rawvtClientCpuNanos = rawvtWallNanos = 0;
-        nettyJdkNanos = nettyJdkRoundTrips = nettyJdkAnswered = 0;
-        nettyJdkServerCpuNanos = nettyJdkClientCpuNanos = nettyJdkWallNanos = 0;
-        nettyOpensslNanos = nettyOpensslRoundTrips = nettyOpensslAnswered = 0;
-        nettyOpensslServerCpuNanos = nettyOpensslClientCpuNanos = nettyOpensslWallNanos = 0;
+        Counters.clear(this);
     }
 
     /** Adds one slice's totals of {@code impl}. */
     void add(TlsImpl impl, InterleavedLoad.Totals t) {
-        switch (impl) {
-            case SOCKETLOOM -> {
-                socketloomNanos += t.nanos;
-                socketloomRoundTrips += t.roundTrips;
-                socketloomAnswered += t.answered;
-                socketloomServerCpuNanos += t.serverCpuNanos;
-                socketloomClientCpuNanos += t.clientCpuNanos;
-                socketloomWallNanos += t.wallNanos;
-            }
-            case RAW_VT -> {
-                rawvtNanos += t.nanos;
-                rawvtRoundTrips += t.roundTrips;
-                rawvtAnswered += t.answered;
-                rawvtServerCpuNanos += t.serverCpuNanos;
-                rawvtClientCpuNanos += t.clientCpuNanos;
-                rawvtWallNanos += t.wallNanos;
-            }
-            case NETTY_JDK -> {
-                nettyJdkNanos += t.nanos;
-                nettyJdkRoundTrips += t.roundTrips;
-                nettyJdkAnswered += t.answered;
-                nettyJdkServerCpuNanos += t.serverCpuNanos;
-                nettyJdkClientCpuNanos += t.clientCpuNanos;
-                nettyJdkWallNanos += t.wallNanos;
-            }
-            case NETTY_OPENSSL -> {
-                nettyOpensslNanos += t.nanos;
-                nettyOpensslRoundTrips += t.roundTrips;
-                nettyOpensslAnswered += t.answered;
-                nettyOpensslServerCpuNanos += t.serverCpuNanos;
-                nettyOpensslClientCpuNanos += t.clientCpuNanos;
-                nettyOpensslWallNanos += t.wallNanos;
-            }
-        }
+        Counters.add(this, impl.id(), t);
     }
 }

@@ -38,11 +38,7 @@ public final class TlsReport {
                         params.get("size").asInt());
                 JsonNode sec = r.get("secondaryMetrics");
                 for (String impl : IMPLS) {
-                    String field = switch (impl) {
-                        case "netty-jdk" -> "nettyJdk";
-                        case "netty-openssl" -> "nettyOpenssl";
-                        default -> impl;
-                    };
+                    String field = Counters.prefix(impl);
                     double ns = sec.get(field + "Nanos").get("score").asDouble();
                     double trips = sec.get(field + "RoundTrips").get("score").asDouble();
                     rows.computeIfAbsent(key, k -> new TreeMap<>()).put(impl, trips * 1e9 / ns);
