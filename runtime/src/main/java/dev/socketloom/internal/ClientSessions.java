@@ -30,11 +30,12 @@ final class ClientSessions {
     private final LongAdder accepted = new LongAdder();
     private final LongAdder handlerFailures = new LongAdder();
 
-    ClientSessions(RuntimeCore runtime, ListeningServer server, ConnectionHandler handler, ClientSetup setup,
-                   ClientRegistry clients, ClientThreads threads, Acceptor acceptor) {
+    /** {@code clientOptions}: the server's effective client options, one instance shared by all its clients. */
+    ClientSessions(RuntimeCore runtime, ListeningServer server, ConnectOptions clientOptions, ConnectionHandler handler,
+                   ClientSetup setup, ClientRegistry clients, ClientThreads threads, Acceptor acceptor) {
         this.runtime = runtime;
         this.server = server;
-        this.clientOptions = server.options().effectiveClientOptions();
+        this.clientOptions = clientOptions;
         this.handler = handler;
         this.setup = setup;
         this.clients = clients;

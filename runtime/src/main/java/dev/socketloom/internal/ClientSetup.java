@@ -40,7 +40,8 @@ final class ClientSetup {
         this.tls = tls;
         this.mode = options.proxyProtocol();
         this.options = options;
-        this.readTimeoutMillis = Sockets.timeoutMillis(options.effectiveClientOptions().readTimeout());
+        // the effective client options differ from these only in the idle timeout
+        this.readTimeoutMillis = Sockets.timeoutMillis(options.clientOptions().readTimeout());
         this.clients = clients;
         this.acceptor = acceptor;
     }

@@ -30,9 +30,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * connected), {@link ClientThreads} (the threads serving them) and {@link ClientSessions} (each client from accept to
  * close), manages them, and stops.
  *
- * <p>Every stop reads the same way: close first, join after. {@link #closeAll(CloseCause)} closes the listener, stops starting
- * client threads, and closes and interrupts every client without blocking; then one join covers the acceptor, the
- * keeper and every client thread against one deadline, so N clients cost one deadline, not N. Nothing is joined
+ * <p>Every stop reads the same way: close first, join after. {@link #closeAll(CloseCause)} closes the listener, stops
+ * starting client threads, and closes and interrupts every client without blocking; then one join covers the acceptor,
+ * the keeper and every client thread against one deadline, so N clients cost one deadline, not N. Nothing is joined
  * before everything is closed: under load, a thread that must still be scheduled to end would otherwise delay the
  * closes that free the carriers it needs. {@link RuntimeCore#close()} runs the same first phase for every server
  * before its own single join.
@@ -71,7 +71,8 @@ final class ListeningServer implements Server {
         this.acceptor = new Acceptor(listener, options, clients, this::dispatch);
         this.stopRecorder = new StopRecorder(port);
         this.setup = new ClientSetup(options, clients, acceptor, () -> tls);
-        this.sessions = new ClientSessions(runtime, this, handler, setup, clients, threads, acceptor);
+        this.sessions = new ClientSessions(runtime, this, clientOptions, handler, setup, clients, threads,
+                acceptor);
     }
 
     /** Binds the listening socket with SO_REUSEADDR (L11: a restarted server need not wait for TIME_WAIT). */
