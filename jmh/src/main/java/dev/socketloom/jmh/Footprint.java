@@ -18,14 +18,16 @@ import javax.net.ssl.SSLContext;
  * compact, which moved "heap used" by hundreds of bytes per connection between runs with 16 KiB buffers) and RSS
  * are read with {@value #BASE} idle clients connected, then again with {@code n} more (each client has done one
  * 1-byte echo, so every handler runs and blocks in a read); the difference divided by {@code n} is the cost of one
- * idle connection.
+ * idle connection. The histogram also gives the part of it that is the parked threads' frames (stack chunks).
  *
- * <p>Two things make the figure the steady state of a running server rather than of a cold one. First, a warm-up
+ * <p>Three things make the figure the steady state of a running server rather than of a cold one. First, a warm-up
  * ({@value #WARM_ROUNDS} rounds of {@value #WARM_CONNECTIONS} connections, {@value #WARM_ECHOES} echoes each) lets
  * the JIT compile the connection path: an idle virtual thread's stack holds the frames it parked with, and
  * interpreted frames are several times larger than compiled ones (measured: about 2 KB more per connection for
  * every implementation). Second, the base population: whatever the warm-up left behind (threads that ended and are
  * dropped lazily, tables sized for it) is settled before the base reading, not inside the measured difference.
+ * Third, the stacks are settled before the last reading (one more echo after a full GC, see {@link #idleCost}): how
+ * many stack chunks a parked thread has otherwise depends on when the GCs happened to run.
  *
  * <p>The handlers read into an array of the given size: {@value #SMALL} bytes (an idle line-protocol connection)
  * and {@value #LARGE} (a bulk one). Not a JMH benchmark (it measures bytes, not time); it writes its own JSON.
@@ -40,12 +42,21 @@ public final class Footprint {
     static final int WARM_ECHOES = 20;
 
     /**
-     * One implementation's result with one handler buffer size. {@code heap*} are live objects (a class histogram
-     * after full GC, without the GC's filler objects), {@code heapUsed*} the heap used as the GC reports it.
+     * One implementation's result with one handler buffer size, per idle connection in bytes. {@code heap} is live
+     * objects (a class histogram after full GC, without the GC's filler objects) with the stacks settled (below),
+     * {@code stacks} the part of it that is the parked threads' frames ({@code jdk.internal.vm.StackChunk}),
+     * {@code freshHeap} the same as {@code heap} read before settling, {@code heapUsed} the heap used as the GC
+     * reports it, {@code rss} the resident set.
      */
-    public record Result(String impl, int handlerBuffer, int connections, long heapBefore, long heapAfter,
-                         long rssBefore, long rssAfter, double heapPerConnection, double rssPerConnection,
+    public record Result(String impl, int handlerBuffer, int connections, double heapPerConnection,
+                         double stackPerConnection, double freshHeapPerConnection, double rssPerConnection,
                          double heapUsedPerConnection) {
+    }
+
+    /** Opens {@code n} clients to the server under measurement. */
+    @FunctionalInterface
+    private interface Clients {
+        EchoClient open(int n) throws IOException;
     }
 
     private Footprint() {
@@ -58,8 +69,8 @@ public final class Footprint {
             for (Impl impl : impls) {
                 Result r = measure(impl, buffer, n);
                 results.add(r);
-                System.out.printf("footprint %-12s %6d B buffer: heap %8.0f B/conn   rss %8.0f B/conn%n", r.impl(),
-                        buffer, r.heapPerConnection(), r.rssPerConnection());
+                System.out.printf("footprint %-12s %6d B buffer: heap %8.0f B/conn (stacks %6.0f)   rss %8.0f B/conn%n",
+                        r.impl(), buffer, r.heapPerConnection(), r.stackPerConnection(), r.rssPerConnection());
             }
         }
         return results;
@@ -78,18 +89,35 @@ public final class Footprint {
             }
             try (EchoClient base = new EchoClient(port, BASE)) {
                 base.verify(one);
-                long[] before = server.memory();
-                try (EchoClient client = new EchoClient(port, n)) {
-                    client.verify(one);
-                    long[] after = server.memory();
-                    return new Result(impl.id(), buffer, n, before[2], after[2], before[1], after[1],
-                            (after[2] - before[2]) / (double) n, (after[1] - before[1]) / (double) n,
-                            (after[0] - before[0]) / (double) n);
-                }
+                return idleCost(impl.id(), buffer, server, k -> new EchoClient(port, k), n);
             }
         }
     }
 
+    /**
+     * Reads the server's memory, connects {@code n} more clients that each echo one byte (so every handler has run
+     * and blocks in a read), reads it again, settles the stacks and reads it a third time.
+     *
+     * <p>Settling: a parked virtual thread's frames live in stack chunks, and a thread that parks again after a GC
+     * moved its chunk gets a second one. Whether a GC falls between a thread's parks depends on when the GCs run, which
+     * moved the per-connection heap by up to 460 B between runs of the same build. The histogram's full GC followed by
+     * one more echo on every new connection puts every implementation in the same state - two chunks per thread, as in
+     * a server that has been running for a while - and repeated runs agree on it.
+     */
+    private static Result idleCost(String impl, int buffer, ServerProcess server, Clients clients, int n)
+            throws IOException {
+        byte[] one = {1};
+        long[] before = server.memory();
+        try (EchoClient client = clients.open(n)) {
+            client.verify(one);
+            long[] fresh = server.memory();
+            client.verify(one);
+            long[] after = server.memory();
+            return new Result(impl, buffer, n, (after[2] - before[2]) / (double) n,
+                    (after[3] - before[3]) / (double) n, (fresh[2] - before[2]) / (double) n,
+                    (after[1] - before[1]) / (double) n, (after[0] - before[0]) / (double) n);
+        }
+    }
 
     /**
      * The same with idle TLS connections ({@link dev.socketloom.jmh.server.TlsImpl}): what each keeps per idle TLS
@@ -110,14 +138,7 @@ public final class Footprint {
                 try (EchoClient warm = new EchoClient(port, Math.min(n, 10), tls)) {
                     warm.verify(new byte[] {1});
                 }
-                long[] before = server.memory();
-                try (EchoClient client = new EchoClient(port, n, tls)) {
-                    client.verify(new byte[] {1});
-                    long[] after = server.memory();
-                    results.add(new Result(impl.id(), SMALL, n, before[2], after[2], before[1], after[1],
-                            (after[2] - before[2]) / (double) n, (after[1] - before[1]) / (double) n,
-                            (after[0] - before[0]) / (double) n));
-                }
+                results.add(idleCost(impl.id(), SMALL, server, k -> new EchoClient(port, k, tls), n));
             }
             Result r = results.get(results.size() - 1);
             System.out.printf("footprint TLS %-13s heap %8.0f B/conn   rss %8.0f B/conn%n", r.impl(),

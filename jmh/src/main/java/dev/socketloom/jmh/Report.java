@@ -40,7 +40,7 @@ public final class Report {
     private final Map<String, Map<Integer, Map<String, double[]>>> connect = new TreeMap<>();
     /** Disconnect: (clients, impl) -> mean ms. */
     private final Map<Integer, Map<String, Double>> disconnect = new TreeMap<>();
-    /** Footprint: (handler buffer, impl) -> {heap B/conn, RSS B/conn}. */
+    /** Footprint: (handler buffer, impl) -> {heap B/conn, RSS B/conn, of the heap stack chunks B/conn}. */
     private final Map<Integer, Map<String, double[]>> footprint = new TreeMap<>();
     private int footprintConnections;
 
@@ -72,7 +72,8 @@ public final class Report {
             for (JsonNode n : JSON.readTree(dir.resolve("footprint.json").toFile())) {
                 r.footprint.computeIfAbsent(n.path("handlerBuffer").asInt(64), k -> new TreeMap<>())
                         .put(n.get("impl").asText(), new double[] {
-                                n.get("heapPerConnection").asDouble(), n.get("rssPerConnection").asDouble()});
+                                n.get("heapPerConnection").asDouble(), n.get("rssPerConnection").asDouble(),
+                                n.path("stackPerConnection").asDouble(Double.NaN)});
                 r.footprintConnections = n.get("connections").asInt();
             }
         }
@@ -209,7 +210,7 @@ public final class Report {
                     .append(" connections over a base of ").append(Footprint.BASE)
                     .append("; bytes; heap after GC / RSS)\n\n| handler buffer |");
             IMPLS.forEach(i -> md.append(' ').append(i).append(" |"));
-            md.append(" SocketLoom − raw VT, heap |\n|---:|");
+            md.append(" SocketLoom − raw VT, heap (of it stack chunks) |\n|---:|");
             IMPLS.forEach(i -> md.append("---:|"));
             md.append("---:|\n");
             for (var row : footprint.entrySet()) {
@@ -218,7 +219,8 @@ public final class Report {
                         .append(cell(row.getValue().get(i), v -> fmt(v[0]) + " / " + fmt(v[1]))).append(" |"));
                 double[] sl = row.getValue().get(SL);
                 double[] raw = row.getValue().get(VT);
-                md.append(' ').append(sl == null || raw == null ? "–" : fmt(sl[0] - raw[0])).append(" |\n");
+                md.append(' ').append(sl == null || raw == null ? "–" : fmt(sl[0] - raw[0])
+                        + (Double.isNaN(sl[2]) ? "" : " (" + fmt(sl[2] - raw[2]) + ")")).append(" |\n");
             }
             md.append('\n');
         }

@@ -87,9 +87,12 @@ public final class ServerProcess extends ChildJvm {
         return new long[] {Long.parseLong(r[0]), Long.parseLong(r[1])};
     }
 
-    /** {heap used after full GC, RSS, live objects without GC fillers} of the child, in bytes. */
+    /**
+     * {heap used after full GC, RSS, live objects without GC fillers, of those the parked threads' stack chunks} of
+     * the child, in bytes.
+     */
     public long[] memory() throws IOException {
         String[] r = call("mem");
-        return new long[] {Long.parseLong(r[0]), Long.parseLong(r[1]), Long.parseLong(r[2])};
+        return new long[] {Long.parseLong(r[0]), Long.parseLong(r[1]), Long.parseLong(r[2]), Long.parseLong(r[3])};
     }
 }

@@ -20,8 +20,9 @@ import javax.management.ObjectName;
  * starttls &lt;tlsImpl&gt; &lt;bufferSize&gt; &lt;keystore&gt; -> ok &lt;port&gt;  the same with TLS ({@link TlsImpl})
  * count                       -> ok &lt;n&gt;           connections the server holds
  * disconnect                  -> ok &lt;nanos&gt; &lt;cpu&gt; terminates the server, timed here (wall and process CPU ns)
- * mem                         -> ok &lt;heap&gt; &lt;rss&gt; &lt;live&gt;  heap used after full GC, resident set, live
- *                                                  objects (class histogram without GC fillers), in bytes
+ * mem                         -> ok &lt;heap&gt; &lt;rss&gt; &lt;live&gt; &lt;stacks&gt;  heap used after full GC, resident set,
+ *                                                  live objects (class histogram without GC fillers) and of
+ *                                                  those the parked threads' stack chunks, in bytes
  * quit                        -> ok                then exits
  * </pre>
  */
@@ -63,7 +64,11 @@ public final class ServerMain {
                 long t1 = System.nanoTime();
                 yield (t1 - t0) + " " + (processCpuNanos() - cpu0);
             }
-            case "mem" -> heapAfterGc() + " " + rss() + " " + liveObjectBytes();
+            case "mem" -> {
+                long heap = heapAfterGc();
+                long[] live = liveObjectBytes();
+                yield heap + " " + rss() + " " + live[0] + " " + live[1];
+            }
             default -> throw new IllegalArgumentException("unknown command: " + String.join(" ", cmd));
         };
     }
@@ -90,25 +95,29 @@ public final class ServerMain {
     }
 
     /**
-     * Bytes of live objects: the total of a class histogram (which runs a full GC first) without the filler objects
-     * the GC leaves in regions it did not compact (up to 5% of a region may stay dead, MarkSweepDeadRatio): with
-     * 16 KiB arrays per connection those alone moved "heap used" by hundreds of bytes per connection between runs.
+     * Bytes of live objects and, of those, of {@code jdk.internal.vm.StackChunk} (the frames of parked virtual
+     * threads): from a class histogram (which runs a full GC first), without the filler objects the GC leaves in
+     * regions it did not compact (up to 5% of a region may stay dead, MarkSweepDeadRatio): with 16 KiB arrays per
+     * connection those alone moved "heap used" by hundreds of bytes per connection between runs.
      */
-    static long liveObjectBytes() throws Exception {
+    static long[] liveObjectBytes() throws Exception {
         String histogram = (String) ManagementFactory.getPlatformMBeanServer().invoke(
                 new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
                 new Object[] {new String[0]}, new String[] {String[].class.getName()});
         long total = 0;
         long fillers = 0;
+        long stacks = 0;
         for (String line : histogram.split("\n")) {
             String[] f = line.trim().split("\\s+");
             if (f.length >= 3 && f[0].equals("Total")) {
                 total = Long.parseLong(f[2]);
             } else if (f.length >= 4 && f[3].contains("jdk.internal.vm.Filler")) {
                 fillers += Long.parseLong(f[2]);
+            } else if (f.length >= 4 && f[3].equals("jdk.internal.vm.StackChunk")) {
+                stacks += Long.parseLong(f[2]);
             }
         }
-        return total - fillers;
+        return new long[] {total - fillers, stacks};
     }
 
     static long rss() throws IOException {
