@@ -25,7 +25,7 @@ class BrokenJoinChains {
      * no seed of a handful tried shrank further). Changing the actions or their weights changes what a seed
      * generates: pick a new seed then (remove {@code seed}, run, and take one from a report with a short shrunk chain).
      */
-    static final String SEED = "176183169953698421";
+    static final String SEED = "8158974101734427104";
 
     @Property(seed = SEED, tries = 40, shrinking = ShrinkingMode.BOUNDED, afterFailure = AfterFailureMode.RANDOM_SEED)
     void lifecycleWithTheFaultSwitchedOn(@ForAll("chains") ActionChain<World> chain) throws Exception {

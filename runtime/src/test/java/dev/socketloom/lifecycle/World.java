@@ -45,6 +45,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Future;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
@@ -636,6 +638,82 @@ final class World {
         assertStale(h2, "after Inet.uninitialize");
         awaitClientCount(sm, before);
         return true;
+    }
+
+    /** How long {@link #inetBlockedRead} lets {@code Inet.isReadable} wait while another thread reads. */
+    static final int IS_READABLE_MILLIS = 100;
+
+    /** What a facade read returned on its own thread, with that thread's last error right after it. */
+    private record InetReadOutcome(Object value, int error) {
+    }
+
+    /**
+     * Two facade guarantees with a reader blocked without a read timeout: {@code Inet.isReadable(h, timeout)} on
+     * another thread returns false within its timeout (it waited for the reader's read lock for ever before), and
+     * {@code Inet.disconnect(h)} ends the blocked {@code Inet.read} / {@code Inet.readLine}: it returns its error value
+     * with NOT_CONNECTED, its thread ends and the handle is stale (L1, L7). As {@link #staleInetHandle}, the facade's
+     * runtime lives only within this step.
+     *
+     * @param readLine block in {@code Inet.readLine} (else in {@code Inet.read})
+     * @return false if the server cannot take the connection now (suspended or at its client limit: skipped)
+     */
+    boolean inetBlockedRead(int serverId, boolean readLine) throws Exception {
+        ServerModel sm = server(serverId);
+        if (sm.suspended || overLimit(sm)) {
+            return false;
+        }
+        int before = serverSide(sm).size();
+        String call = readLine ? "Inet.readLine" : "Inet.read";
+        assertTrue(Inet.initialize(), "Inet.initialize");
+        int h = Inet.INVALID_SOCKET;
+        Thread reader = null;
+        try {
+            int secure = sm.tls ? Inet.INET_OPTION_SECURE | Inet.INET_OPTION_TRUSTEDSITE : Inet.INET_OPTION_NONE;
+            h = Inet.connect("127.0.0.1", sm.server.port(), 0, secure); // timeout 0: no read timeout, a read blocks
+            int handle = h;
+            assertTrue(handle != Inet.INVALID_SOCKET, () -> "Inet.connect failed: " + Inet.getLastError());
+            inetProxyHeader(sm, handle);
+            assertTrue(Inet.writeLine(handle, "inet blk") > 0, "Inet.writeLine"); // fits the shortest maxLine (16)
+            assertEquals("inet blk", Inet.readLine(handle), "Inet echo"); // the handler runs; it sends nothing more
+            FutureTask<InetReadOutcome> read = new FutureTask<>(() -> {
+                Object value = readLine ? Inet.readLine(handle) : (Object) Inet.read(handle, new byte[16], 16);
+                return new InetReadOutcome(value, Inet.getLastError());
+            });
+            reader = Thread.ofVirtual().name("lifecycle-inet-reader").start(read);
+            Thread r = reader;
+            // a thread parked in a socket read holds the read lock (nothing else can make this one wait)
+            TestSupport.awaitCondition(() -> r.getState() == Thread.State.WAITING || !r.isAlive(),
+                    "the " + call + " thread to block");
+            assertTrue(r.isAlive(), () -> call + " returned although nothing was sent: " + outcome(read));
+            InetReadOutcome readable = TestSupport.returnsWithinDeadline("Inet.isReadable(" + IS_READABLE_MILLIS
+                    + " ms) while " + call + " blocks", () -> new InetReadOutcome(
+                            Inet.isReadable(handle, IS_READABLE_MILLIS), Inet.getLastError()));
+            assertEquals(new InetReadOutcome(false, InetError.NONE.code()), readable,
+                    "Inet.isReadable while " + call + " blocks: nothing was sent, no error");
+            assertTrue(r.isAlive(), () -> call + " returned although nothing was sent: " + outcome(read));
+            assertEquals(0, Inet.disconnect(handle), () -> "Inet.disconnect of a handle with a blocked " + call + ": "
+                    + Inet.getErrorString(Inet.getLastError()));
+            awaitTermination(r, call + " blocked on a disconnected handle");
+            assertEquals(new InetReadOutcome(readLine ? null : Inet.INET_ERROR, InetError.NOT_CONNECTED.code()),
+                    outcome(read), call + " ended by Inet.disconnect: (result, last error)");
+            assertStale(handle, "after Inet.disconnect ended a blocked " + call);
+            awaitClientCount(sm, before); // its server side ends when it sees the close
+            sm.accepted++;
+        } finally {
+            assertTrue(Inet.uninitialize(), () -> "Inet.uninitialize: " + Inet.getLastError());
+            if (reader != null) {
+                reader.join(DEADLINE); // a failed step's reader ends with the facade's runtime
+            }
+        }
+        assertStale(h, "after Inet.uninitialize");
+        awaitClientCount(sm, before);
+        return true;
+    }
+
+    /** The reader's outcome once its thread has ended (or how it failed). */
+    private static Object outcome(FutureTask<InetReadOutcome> read) {
+        return read.state() == Future.State.SUCCESS ? read.resultNow()
+                : read.state() == Future.State.FAILED ? read.exceptionNow() : read.state();
     }
 
     /** A PROXY server's Inet clients send a header too (port 0: they are never looked up by port). */
