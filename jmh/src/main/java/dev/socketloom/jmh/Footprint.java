@@ -157,14 +157,21 @@ public final class Footprint {
         return results;
     }
 
-    /** {@code Footprint <out.json> [connections, default 10000]}: measures every implementation. */
+    /**
+     * {@code Footprint [--tls] <out.json> [connections]}: measures every implementation (default 10 000
+     * connections), or with {@code --tls} every TLS implementation (default 1 000, as {@code TlsSuite}).
+     */
     public static void main(String[] args) throws IOException {
-        if (args.length < 1 || args.length > 2) {
-            System.err.println("usage: Footprint <out.json> [connections, default 10000]");
+        boolean tls = args.length > 0 && args[0].equals("--tls");
+        int first = tls ? 1 : 0;
+        if (args.length - first < 1 || args.length - first > 2) {
+            System.err.println("usage: Footprint [--tls] <out.json> [connections, default 10000; with --tls 1000]");
             System.exit(2);
         }
-        int n = args.length == 2 ? Integer.parseInt(args[1]) : 10_000;
-        List<Result> results = measure(List.of(Impl.values()), n, SMALL, LARGE);
-        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(args[0]).toFile(), results);
+        int n = args.length - first == 2 ? Integer.parseInt(args[first + 1]) : tls ? 1_000 : 10_000;
+        List<Result> results = tls ? measureTls(List.of(TlsImpl.values()), n)
+                : measure(List.of(Impl.values()), n, SMALL, LARGE);
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(Path.of(args[first]).toFile(),
+                results);
     }
 }

@@ -220,7 +220,8 @@ public final class Report {
                 double[] sl = row.getValue().get(SL);
                 double[] raw = row.getValue().get(VT);
                 md.append(' ').append(sl == null || raw == null ? "–" : fmt(sl[0] - raw[0])
-                        + (Double.isNaN(sl[2]) ? "" : " (" + fmt(sl[2] - raw[2]) + ")")).append(" |\n");
+                        + (Double.isNaN(sl[2]) ? "" : String.format(Locale.ROOT, " (%.0f)", sl[2] - raw[2])))
+                        .append(" |\n");
             }
             md.append('\n');
         }
