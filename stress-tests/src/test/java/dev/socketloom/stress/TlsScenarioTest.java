@@ -21,7 +21,7 @@ class TlsScenarioTest extends WarmJdk {
     @Test
     void demoRunsOverTlsWithAThrowawayCertificate() throws Exception {
         DemoScenario.Params p = new DemoScenario.Params(20, 10, 64, true);
-        Report r = Scale.verify(DemoScenario.run(p, Progress.NONE));
+        Report r = Scale.check(DemoScenario.run(p, Progress.NONE)); // not written: it would replace the demo's report
         assertEquals((long) p.clients() * p.messages(), r.count("round trips"));
         assertEquals(0, r.count("errors"));
     }
