@@ -16,6 +16,7 @@ import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.security.KeyStore;
 import java.security.PrivateKey;
+import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
@@ -29,6 +30,12 @@ import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.crypto.Cipher;
+import javax.crypto.EncryptedPrivateKeyInfo;
+import javax.crypto.SecretKeyFactory;
+import javax.crypto.spec.IvParameterSpec;
+import javax.crypto.spec.PBEKeySpec;
+import javax.crypto.spec.PBEParameterSpec;
 import javax.security.auth.x500.X500Principal;
 
 /**
@@ -42,6 +49,7 @@ import javax.security.auth.x500.X500Principal;
 public final class TestPki {
     private static final String EC_SHA256 = "1.2.840.10045.4.3.2";
     private static final String P256 = "1.2.840.10045.3.1.7";
+    private static final String PBES2 = "1.2.840.113549.1.5.13";
     private static final AtomicLong SERIALS = new AtomicLong(System.currentTimeMillis());
     private static TestPki instance;
 
@@ -148,6 +156,30 @@ public final class TestPki {
             ks.store(out, password);
         }
         return file;
+    }
+
+    /**
+     * {@code key} as an encrypted PKCS#8 PEM block ({@code BEGIN ENCRYPTED PRIVATE KEY}), encrypted by the JDK with
+     * PBES2 (PBKDF2-HMAC-SHA256, AES-256-CBC) as OpenSSL 3 writes it.
+     */
+    public static String encryptedKeyPem(PrivateKey key, char[] password)
+            throws GeneralSecurityException, IOException {
+        String algorithm = "PBEWithHmacSHA256AndAES_256";
+        byte[] salt = new byte[16];
+        byte[] iv = new byte[16];
+        SecureRandom random = new SecureRandom();
+        random.nextBytes(salt);
+        random.nextBytes(iv);
+        Cipher cipher = Cipher.getInstance(algorithm);
+        cipher.init(Cipher.ENCRYPT_MODE, SecretKeyFactory.getInstance(algorithm).generateSecret(
+                new PBEKeySpec(password)), new PBEParameterSpec(salt, 10_000, new IvParameterSpec(iv)));
+        byte[] encrypted = cipher.doFinal(key.getEncoded());
+        // EncryptedPrivateKeyInfo ::= SEQUENCE { SEQUENCE { id-PBES2, PBES2-params }, OCTET STRING }, written out
+        // because the JDK's EncryptedPrivateKeyInfo(AlgorithmParameters, byte[]) does not name PBES2 schemes
+        byte[] der = Der.sequence(Der.sequence(Der.oid(PBES2), cipher.getParameters().getEncoded()),
+                Der.octets(encrypted));
+        new EncryptedPrivateKeyInfo(der); // well formed as the JDK reads it
+        return pem("ENCRYPTED PRIVATE KEY", der);
     }
 
     /** The key of {@code id} in the traditional form: PKCS#1 {@code RSA PRIVATE KEY} or SEC1 {@code EC PRIVATE KEY}. */
