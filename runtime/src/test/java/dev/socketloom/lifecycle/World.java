@@ -603,8 +603,7 @@ final class World {
      */
     boolean staleInetHandle(int serverId) throws Exception {
         ServerModel sm = server(serverId);
-        int max = sm.options.maxClients();
-        if (sm.suspended || (max > 0 && serverSide(sm).size() >= max)) {
+        if (sm.suspended || overLimit(sm)) {
             return false;
         }
         int before = serverSide(sm).size();
