@@ -85,17 +85,22 @@ public final class Footprint {
     private static Result measure(Impl impl, int buffer, int n) throws IOException {
         try (ServerProcess server = new ServerProcess()) {
             int port = server.start(impl, buffer);
-            byte[] one = {1};
-            for (int round = 0; round < WARM_ROUNDS; round++) {
-                try (EchoClient warm = new EchoClient(port, WARM_CONNECTIONS)) {
-                    for (int i = 0; i < WARM_ECHOES; i++) {
-                        warm.verify(one);
-                    }
-                }
-            }
+            warmUp(k -> new EchoClient(port, k), WARM_ROUNDS, WARM_CONNECTIONS);
             try (EchoClient base = new EchoClient(port, BASE)) {
-                base.verify(one);
+                base.verify(new byte[] {1});
                 return idleCost(impl.id(), buffer, server, k -> new EchoClient(port, k), n);
+            }
+        }
+    }
+
+    /** {@code rounds} of {@code connections} clients that each echo {@value #WARM_ECHOES} times, then close. */
+    private static void warmUp(Clients clients, int rounds, int connections) throws IOException {
+        byte[] one = {1};
+        for (int round = 0; round < rounds; round++) {
+            try (EchoClient warm = clients.open(connections)) {
+                for (int i = 0; i < WARM_ECHOES; i++) {
+                    warm.verify(one);
+                }
             }
         }
     }
@@ -141,14 +146,9 @@ public final class Footprint {
         for (TlsImpl impl : impls) {
             try (ServerProcess server = new ServerProcess()) {
                 int port = server.startTls(impl, SMALL, keyStore);
-                for (int round = 0; round < TLS_WARM_ROUNDS; round++) {
-                    try (EchoClient warm = new EchoClient(port, Math.min(n, TLS_WARM_CONNECTIONS), tls)) {
-                        for (int i = 0; i < WARM_ECHOES; i++) {
-                            warm.verify(new byte[] {1});
-                        }
-                    }
-                }
-                results.add(idleCost(impl.id(), SMALL, server, k -> new EchoClient(port, k, tls), n));
+                Clients clients = k -> new EchoClient(port, k, tls);
+                warmUp(clients, TLS_WARM_ROUNDS, Math.min(n, TLS_WARM_CONNECTIONS));
+                results.add(idleCost(impl.id(), SMALL, server, clients, n));
             }
             Result r = results.get(results.size() - 1);
             System.out.printf("footprint TLS %-13s heap %8.0f B/conn   rss %8.0f B/conn%n", r.impl(),
