@@ -65,20 +65,27 @@ public final class ConnectOptions {
     /** {@return maximum time to establish the connection; zero waits as long as the OS does} */
     public Duration connectTimeout() { return connectTimeout; }
 
-    /** {@return maximum time a read, readLine or peek blocks waiting for data; zero blocks indefinitely} */
+    /**
+     * {@return maximum time a read, readFully, readLine or peek blocks waiting for data; zero blocks indefinitely}
+     * On expiry the call fails with {@link InetError#TIMEOUT}, consumes nothing (a partial line or frame stays
+     * buffered for the retry) and leaves the connection usable.
+     */
     public Duration readTimeout() { return readTimeout; }
 
     /**
-     * {@return the maximum time one write may block on a peer that does not read; zero blocks indefinitely} When it
-     * expires the socket is closed (the connection is unusable afterwards) and the write fails with
-     * {@link InetError#TIMEOUT}.
+     * {@return the maximum time a write may block without progress on a peer that does not read; zero blocks
+     * indefinitely} It measures stalls, not size: a large write goes to the socket in chunks of 64 KiB, and each chunk
+     * the socket accepts re-arms the deadline, so a long write to a peer that keeps reading never expires. When it
+     * expires the runtime closes the connection and the write fails with {@link InetError#TIMEOUT}; every later call
+     * fails with {@link InetError#NOT_CONNECTED}, caused by that TIMEOUT.
      */
     public Duration writeTimeout() { return writeTimeout; }
 
     /**
      * {@return the maximum time without any read or write activity; zero disables it} An idle connection receives a
      * TIMEOUT event if events are enabled, otherwise it is closed (a blocked read then fails with
-     * {@link InetError#TIMEOUT}).
+     * {@link InetError#TIMEOUT}, every later call with {@link InetError#NOT_CONNECTED} caused by that TIMEOUT). Each
+     * 64 KiB chunk of a long write counts as activity.
      */
     public Duration idleTimeout() { return idleTimeout; }
 

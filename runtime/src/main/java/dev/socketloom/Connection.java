@@ -17,6 +17,22 @@ import java.util.Set;
  * runs on the caller's thread and honours the connection's timeouts ({@linkplain dev.socketloom##L10 L10}). Nothing
  * here holds a monitor while blocking, so virtual threads are never pinned.
  *
+ * <p><b>Timeouts.</b> What a timeout leaves behind, for every blocking call:
+ * <ul>
+ *   <li>The <em>read timeout</em> ({@code read}, {@code readFully}, {@code readLine}, {@code peek}) fails the call
+ *   with {@link InetError#TIMEOUT}; the connection stays open and usable, its message says so, and nothing is
+ *   consumed: a {@code readLine} or {@code readFully} that got part of its line or frame puts those bytes back, so a
+ *   retry starts at the same byte ({@code read} and {@code peek} return as soon as one byte is there, so they never
+ *   time out part-way). The destination array of a timed-out {@code readFully} holds the bytes that had arrived,
+ *   but they count as unread.</li>
+ *   <li>The <em>write timeout</em> and the <em>idle timeout</em> are enforced by the runtime, which closes the
+ *   connection when one expires (with events enabled, the idle timeout is a TIMEOUT event instead). The calls in
+ *   progress at that moment (a blocked read or write) fail with TIMEOUT, their message saying the connection is
+ *   closed; every later call fails with {@link InetError#NOT_CONNECTED}, whose message names the expired timeout
+ *   and whose cause is a TIMEOUT {@code InetException}. A caller that retries on TIMEOUT therefore stops at the
+ *   first retry. Of a write that timed out, an unknown prefix may have reached the peer.</li>
+ * </ul>
+ *
  * <p><b>Lifecycle.</b> A connection is connected until {@link #disconnect()} (= {@link #close()}), {@link #abort()},
  * its server's disconnect, or its runtime's close. {@code disconnect()} closes the socket, interrupts and joins the
  * thread that manages the connection (its handler or event thread) and removes it from every registry; afterwards every
@@ -46,8 +62,10 @@ public interface Connection extends Closeable {
      * @param off where in {@code buf} the bytes go
      * @param len the maximum number of bytes to read
      * @return the number of bytes read, or -1 at end of stream (the peer shut down its output)
-     * @throws InetException TIMEOUT after the read timeout (the connection stays usable), CONNECTION_RESET,
-     *                       NOT_CONNECTED after a disconnect
+     * @throws InetException TIMEOUT after the read timeout with no byte read (the connection stays usable), or
+     *                       when the idle timeout closes the connection meanwhile (then closed); CONNECTION_RESET;
+     *                       NOT_CONNECTED after a disconnect or once the runtime closed the connection (the cause
+     *                       then names the expired timeout)
      */
     int read(byte[] buf, int off, int len) throws InetException;
 
@@ -68,8 +86,10 @@ public interface Connection extends Closeable {
      * @param buf the buffer to read into
      * @param off where in {@code buf} the bytes go
      * @param len the number of bytes to read
-     * @throws InetException NOT_CONNECTED if the stream ends first (the bytes read so far are in {@code buf}), or any
-     *                       error of {@link #read(byte[], int, int)}
+     * @throws InetException TIMEOUT after the read timeout: all or nothing, the bytes that had arrived are put back
+     *                       for the retry (the message says how many) and the connection stays usable; NOT_CONNECTED
+     *                       if the stream ends first (the bytes read so far are in {@code buf}); or any error of
+     *                       {@link #read(byte[], int, int)}
      */
     void readFully(byte[] buf, int off, int len) throws InetException;
 
@@ -78,7 +98,9 @@ public interface Connection extends Closeable {
      *
      * @return the line, the unterminated rest of the stream at end of stream, or {@code null} at end of stream
      * @throws InetException LINE_TOO_LONG if more than {@link ConnectOptions#maxLineLength()} bytes arrive without a
-     *                       terminator; nothing is consumed then, so the bytes stay readable with {@code read}
+     *                       terminator; nothing is consumed then, so the bytes stay readable with {@code read};
+     *                       TIMEOUT after the read timeout, keeping the part of the line that arrived for the retry;
+     *                       or any error of {@link #read(byte[], int, int)}
      */
     String readLine() throws InetException;
 
@@ -106,8 +128,10 @@ public interface Connection extends Closeable {
      * @param buf the bytes to write
      * @param off where in {@code buf} they start
      * @param len how many to write
-     * @throws InetException TIMEOUT after the write timeout (the socket is then closed), CONNECTION_RESET,
-     *                       OUTPUT_SHUTDOWN, NOT_CONNECTED
+     * @throws InetException TIMEOUT when the write timeout expired while the socket accepted nothing (the runtime
+     *                       then closed the connection; an unknown prefix of the bytes may have been sent),
+     *                       CONNECTION_RESET, OUTPUT_SHUTDOWN, NOT_CONNECTED (after a disconnect, or once the runtime
+     *                       closed the connection: the cause names the expired timeout)
      */
     void write(byte[] buf, int off, int len) throws InetException;
 

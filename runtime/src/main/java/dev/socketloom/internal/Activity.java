@@ -32,7 +32,7 @@ abstract class Activity extends Mutex {
     private volatile long lastActivityNanos = System.nanoTime();
     /** nanoTime when the connection opened ({@link #touch()}), 0 until then; written under the state lock. */
     private volatile long openedNanos;
-    /** nanoTime when the current write started, 0 while no write is in progress. */
+    /** nanoTime when the current write started or last made progress, 0 while no write is in progress. */
     private volatile long writeStartedNanos;
 
     /** The connection's options: its timeouts and maximum line length. */
@@ -58,6 +58,17 @@ abstract class Activity extends Mutex {
 
     /** A write is about to block; called under the write lock. */
     void writeStarting() {
+        if (timedWrites()) {
+            writeStartedNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * The write started by {@link #writeStarting()} handed one more chunk to the socket and goes on: progress, which
+     * re-arms the write deadline and is activity for the idle timeout. Called under the write lock.
+     */
+    void wroteChunk() {
+        writeOps++;
         if (timedWrites()) {
             writeStartedNanos = System.nanoTime();
         }
@@ -102,7 +113,10 @@ abstract class Activity extends Mutex {
         return published == 0 && bytesOut == 0 ? 0 : bytesOut;
     }
 
-    /** Whether a write has been blocked for longer than the write timeout, as of {@code now}. */
+    /**
+     * Whether a write has gone longer than the write timeout without progress (since it started or since the socket
+     * accepted its last chunk), as of {@code now}.
+     */
     boolean writeOverdue(long now) {
         long started = writeStartedNanos;
         return started != 0 && now - started >= options().writeTimeout().toNanos();

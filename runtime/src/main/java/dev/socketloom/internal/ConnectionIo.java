@@ -25,6 +25,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ConnectionIo extends Activity {
     private static final long serialVersionUID = 1L;
+    /** How much of a write counts as progress against the write and idle timeouts (see {@link #writeInChunks}). */
+    static final int WRITE_CHUNK = 64 * 1024;
 
     private final SocketConnection conn; // also the source of the options: not kept twice
 
@@ -149,9 +151,9 @@ final class ConnectionIo extends Activity {
     int readFully(byte[] b, int off, int len) throws InetException {
         ReadBuffer r = openReader();
         r.lock();
+        int got = 0;
         try {
             conn.ensureOpen();
-            int got = 0;
             while (got < len) {
                 int n = r.read(b, off + got, len - got);
                 if (n < 0) {
@@ -161,7 +163,13 @@ final class ConnectionIo extends Activity {
             }
             return got;
         } catch (IOException e) {
-            throw conn.failure(e, "readFully");
+            if (got == 0) {
+                throw conn.failure(e, "readFully");
+            }
+            // all or nothing: a reader that retries after a read timeout must find the frame from its start
+            r.unread(b, off, got);
+            throw conn.failure(e, "readFully", " (" + got + " bytes of " + len + " had arrived; they are buffered"
+                    + " again for the retry, nothing was consumed)");
         } finally {
             r.unlock();
         }
@@ -237,7 +245,11 @@ final class ConnectionIo extends Activity {
             boolean completed = false;
             writeStarting();
             try {
-                out.write(b, off, len);
+                if (len <= WRITE_CHUNK || !hasDeadlines()) {
+                    out.write(b, off, len);
+                } else {
+                    writeInChunks(b, off, len);
+                }
                 wrote(len);
                 completed = true;
             } finally {
@@ -247,6 +259,23 @@ final class ConnectionIo extends Activity {
             throw conn.failure(e, "write");
         } finally {
             unlock();
+        }
+    }
+
+    /**
+     * Writes a large buffer in chunks, each accepted chunk being progress: the write timeout measures how long the
+     * socket accepts nothing (not how long the whole write takes), and a long write counts as activity for the idle
+     * timeout. Only with a deadline to enforce: without one a single call is cheaper.
+     */
+    private void writeInChunks(byte[] b, int off, int len) throws IOException {
+        int done = 0;
+        while (done < len) {
+            int n = Math.min(WRITE_CHUNK, len - done);
+            out.write(b, off + done, n);
+            done += n;
+            if (done < len) {
+                wroteChunk();
+            }
         }
     }
 

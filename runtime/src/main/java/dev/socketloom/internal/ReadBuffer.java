@@ -268,6 +268,33 @@ final class ReadBuffer extends Mutex {
         return n;
     }
 
+    /**
+     * Puts back {@code n} bytes the caller consumed last (from {@code b} at {@code off}) in front of whatever is
+     * buffered: a {@code readFully} that timed out part-way leaves its bytes for the retry instead of losing them.
+     * The buffer may grow past its adaptive sizes to hold them; it falls back once they are read.
+     */
+    void unread(byte[] b, int off, int n) {
+        if (n == 0) {
+            return;
+        }
+        if (buf != null && pos >= n) {
+            pos -= n;
+            System.arraycopy(b, off, buf, pos, n);
+        } else {
+            int pending = lim - pos;
+            byte[] next = new byte[Math.max(INITIAL_BUFFER, n + pending)];
+            System.arraycopy(b, off, next, 0, n);
+            if (pending > 0) {
+                System.arraycopy(buf, pos, next, n, pending);
+            }
+            buf = next;
+            pos = 0;
+            lim = n + pending;
+            resized = true;
+        }
+        consumed -= n;
+    }
+
     /** Copies up to {@code len} bytes without consuming them, blocking for at least one; -1 at end of stream. */
     int peek(byte[] b, int off, int len) throws IOException {
         if (len == 0) {

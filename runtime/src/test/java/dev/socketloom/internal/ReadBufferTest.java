@@ -222,4 +222,36 @@ class ReadBufferTest {
         }
         assertEquals(30, reads[0] - readsAfterTen, "one read from the socket per batch once settled");
     }
+
+    @Test
+    void bytesPutBackAreReadAgainFirstAndInOrderAndCountAsUnconsumed() throws Exception {
+        Script script = new Script();
+        script.add(3, (byte) 'a').add(100_000, (byte) 'b').add(2, (byte) 'c');
+        ReadBuffer r = over(script);
+        byte[] first = new byte[3];
+        assertEquals(3, r.read(first, 0, 3));
+        byte[] big = new byte[100_000];
+        int got = 0;
+        while (got < big.length) {
+            got += r.read(big, got, big.length - got);
+        }
+        assertEquals(100_003, r.progress().consumed());
+        // a readFully of the whole frame timed out here: it puts back all it read, after the small part too
+        r.unread(big, 0, big.length);
+        r.unread(first, 0, first.length);
+        assertEquals(0, r.progress().consumed(), "put back bytes are unconsumed again");
+        assertEquals(100_003, r.buffered());
+        byte[] all = new byte[100_005];
+        int n = 0;
+        int k;
+        while (n < all.length && (k = r.read(all, n, all.length - n)) > 0) {
+            n += k;
+        }
+        assertEquals(100_005, n);
+        byte[] expected = new byte[100_005];
+        Arrays.fill(expected, 0, 3, (byte) 'a');
+        Arrays.fill(expected, 3, 100_003, (byte) 'b');
+        Arrays.fill(expected, 100_003, 100_005, (byte) 'c');
+        assertArrayEquals(expected, all, "the put-back bytes come first, in order, then the stream goes on");
+    }
 }

@@ -84,6 +84,8 @@ final class World {
     /** Clients whose client-side connection is still open. */
     final List<ClientModel> clients = new ArrayList<>();
     final Queue<String> violations = new ConcurrentLinkedQueue<>();
+    /** The timeout actions' connections and checks (TimeoutActions). */
+    final TimeoutProbes timeouts = new TimeoutProbes();
     private final ArrayDeque<Connection> deadConnections = new ArrayDeque<>();
     private final ArrayDeque<Server> deadServers = new ArrayDeque<>();
     private int serverIds;
@@ -1228,6 +1230,7 @@ final class World {
         for (Server s : deadServers) {
             checkDeadServer(s);
         }
+        timeouts.check();
     }
 
     private int expectedThreads() {
