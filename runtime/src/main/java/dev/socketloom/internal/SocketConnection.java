@@ -324,7 +324,12 @@ final class SocketConnection extends ConnectionLifecycle implements Threads.Self
             }
             secure(o, pending);
         } catch (InetException e) {
+            // the peer's failure, not the end a disconnect of ours made (which leaves the connection closed first)
+            boolean handshakeFailed = server != null && !isClosedState();
             closeOnce(null);
+            if (handshakeFailed) {
+                server.startTlsFailed();
+            }
             throw e;
         } finally {
             io.endUpgrade();
