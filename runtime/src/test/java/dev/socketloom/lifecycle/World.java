@@ -84,6 +84,7 @@ final class World {
     /** Clients whose client-side connection is still open. */
     final List<ClientModel> clients = new ArrayList<>();
     final Queue<String> violations = new ConcurrentLinkedQueue<>();
+    final EventSteps eventSteps = new EventSteps();
     private final ArrayDeque<Connection> deadConnections = new ArrayDeque<>();
     private final ArrayDeque<Server> deadServers = new ArrayDeque<>();
     private int serverIds;
@@ -1228,6 +1229,7 @@ final class World {
         for (Server s : deadServers) {
             checkDeadServer(s);
         }
+        eventSteps.check(this);
     }
 
     private int expectedThreads() {
