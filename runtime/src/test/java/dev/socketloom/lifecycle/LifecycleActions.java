@@ -67,9 +67,9 @@ final class LifecycleActions {
                 .withAction(1, idle(inetBlockedRead()))
                 .withAction(1, idle(badProxyHeader()))
                 .withAction(1, closeRuntime())
-                .withAction(3, idle(EventActions.disableWhileBlockedInRead()))
+                .withAction(1, idle(EventActions.disableWhileBlockedInRead()))
                 .withAction(1, idle(EventActions.stubbornPastTheDeadline()))
-                .withAction(2, idle(EventActions.availableFromOutside()))
+                .withAction(1, idle(EventActions.availableFromOutside()))
                 .withAction(1, idle(EventActions.inetDisableWhileBlockedInReadLine()))
                 .withMaxTransformations(maxActions);
     }
