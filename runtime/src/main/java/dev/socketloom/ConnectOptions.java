@@ -86,6 +86,11 @@ public final class ConnectOptions {
      * TIMEOUT event if events are enabled, otherwise it is closed (a blocked read then fails with
      * {@link InetError#TIMEOUT}, every later call with {@link InetError#NOT_CONNECTED} caused by that TIMEOUT). Each
      * 64 KiB chunk of a long write counts as activity.
+     *
+     * <p>Granularity: the timeout never fires early, and at most one check late - 100 ms, or an eighth of the
+     * runtime's shortest write or idle timeout if that is less - plus scheduling delay on a busy machine: closing is
+     * checked on the runtime's timeout tick, the TIMEOUT event by the event thread between its 100 ms waits for data.
+     * The write timeout is checked on the same tick.
      */
     public Duration idleTimeout() { return idleTimeout; }
 

@@ -118,7 +118,10 @@ public interface Connection extends Closeable {
 
     /**
      * {@return how many bytes can be read right now without blocking: the bytes already buffered if there are any
-     * (without a system call), else what the socket holds; 0 if none or disconnected}
+     * (without a system call), else what the socket holds; 0 if none or disconnected} Callable from any thread; while
+     * events are on it counts what a callback left unconsumed. (Bytes of a line that another thread's blocked
+     * {@code readLine} is still waiting to complete are not counted.) A read from another thread while events are on
+     * waits at most for the end of the event thread's current 100 ms wait for data.
      */
     int available();
 
@@ -236,9 +239,27 @@ public interface Connection extends Closeable {
     void enableEvents(EventHandler handler, Set<Event> events) throws InetException;
 
     /**
-     * Stops event delivery (SocketWrench {@code InetDisableEvents}): interrupts and joins the event thread (unless
-     * called from it); when it returns no callback runs or will start ({@linkplain dev.socketloom##L4 L4}). The
-     * connection stays open.
+     * Stops event delivery (SocketWrench {@code InetDisableEvents}) and joins the event thread (unless called from
+     * it); when it returns - normally or with an exception - no callback runs or will start, CANCEL included
+     * ({@linkplain dev.socketloom##L4 L4}). The connection stays open, and {@link #isConnected()} tells the truth.
+     *
+     * <p>What happens to a callback that is running (on the event thread):
+     * <ul>
+     *   <li>outside I/O of this connection (sleeping, waiting on a lock): it is interrupted;</li>
+     *   <li>blocked in {@code read}, {@code readFully}, {@code readLine} or {@code peek} of this connection: it is not
+     *   interrupted (an interrupt of a virtual thread blocked in a socket read closes the socket); the read waits in
+     *   slices of 100 ms and fails with {@link InetError#OPERATION_CANCELED} at the next slice, the socket open and
+     *   untouched - bytes a {@code readLine} or {@code peek} had buffered stay buffered for the next reader (a
+     *   {@code readFully} returns the bytes it already copied into the caller's array to no one). Reads on the event
+     *   thread after the cancel return buffered bytes and fail with OPERATION_CANCELED where they would block;</li>
+     *   <li>blocked in {@code write} (or {@code shutdownOutput}): the write is not interrupted either - it cannot be
+     *   woken without closing the socket - and runs on until the peer reads or the write timeout closes the
+     *   connection; the interrupt follows when it returns.</li>
+     * </ul>
+     * The call waits for the callback up to the join deadline. A callback still running then (stubborn, or in a write
+     * the peer does not read) is reported with THREAD_NOT_TERMINATED; the connection stays open and usable from other
+     * threads, events stay off (CANCEL is not delivered: the call has answered), and {@code enableEvents} fails with
+     * INVALID_ARGUMENT until that callback has returned.
      *
      * @throws InetException THREAD_NOT_TERMINATED if the event thread outlived the join deadline ({@linkplain
      *                       dev.socketloom##L6 L6})

@@ -20,8 +20,10 @@ package dev.socketloom;
  * @param bytesOut         bytes written to clients by writes that completed, counted like {@code bytesIn}
  * @param proxyHeaderFailures connections closed before their handler because their PROXY protocol header was
  *                         missing, malformed, truncated, too large or too slow ({@linkplain dev.socketloom##L14 L14})
- * @param tlsHandshakeFailures TLS handshakes that failed or timed out, so that the handler never ran (not counting
- *                         those a disconnect or stop ended); always 0 on a plain server
+ * @param tlsHandshakeFailures TLS handshakes that failed or timed out: implicit TLS ones, so that the handler never
+ *                         ran, and {@code startTls} upgrades of clients, which closed the connection (not counting
+ *                         those a disconnect or stop ended); 0 on a plain server whose handlers never call
+ *                         {@code startTls}
  */
 public record ServerStats(long accepted, long rejected, long acceptFailures, long handlerFailures, int active,
                           long bytesIn, long bytesOut, long proxyHeaderFailures, long tlsHandshakeFailures) {

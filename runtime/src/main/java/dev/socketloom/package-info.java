@@ -56,7 +56,7 @@
  *     does L2 for the rest, and reports how many finished gracefully and how many were forced.</td></tr>
  *   <tr><th scope="row" id="L4">L4</th><td><b>No call after return.</b> No {@code ConnectionHandler} or
  *     {@code EventHandler} code starts after {@code disconnect()}, {@code disableEvents()}, {@code stop()} or
- *     {@code SocketRuntime.close()} has returned.</td></tr>
+ *     {@code SocketRuntime.close()} has returned - normally or with an exception (THREAD_NOT_TERMINATED).</td></tr>
  *   <tr><th scope="row" id="L5">L5</th><td><b>Self-disconnect.</b> Calling {@code disconnect()} (of a connection or
  *     a server) from its own handler or event thread never deadlocks: it does everything but join itself, and the
  *     thread ends when the handler returns.</td></tr>

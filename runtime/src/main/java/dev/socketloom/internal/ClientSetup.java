@@ -61,6 +61,11 @@ final class ClientSetup {
         return proxyFailures.sum();
     }
 
+    /** Counts a handshake that failed on an open connection ({@code startTls}). */
+    void countTlsFailure() {
+        tlsFailures.increment();
+    }
+
     /** Connections closed because their TLS handshake failed (not by a disconnect of ours). */
     long tlsFailures() {
         return tlsFailures.sum();

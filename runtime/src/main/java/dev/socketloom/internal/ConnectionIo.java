@@ -4,6 +4,7 @@ import dev.socketloom.ConnectOptions;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.util.concurrent.TimeUnit;
@@ -127,14 +128,58 @@ final class ConnectionIo extends Activity {
 
     int read(byte[] b, int off, int len) throws InetException {
         ReadBuffer r = openReader();
+        EventPump pump = enterIo();
         r.lock();
+        InputStream plain = null;
         try {
             conn.ensureOpen();
+            plain = cancelable(r, pump);
             return r.read(b, off, len);
         } catch (IOException e) {
             throw conn.failure(e, "read");
         } finally {
+            exitIo(r, pump, plain);
+        }
+    }
+
+    /**
+     * The event pump whose callback is the caller, after entering its I/O gate ({@link EventPump#enterIo}); null for
+     * any other caller (one volatile read).
+     */
+    private EventPump enterIo() {
+        EventPump p = conn.events;
+        if (p == null || !p.callbackRunsHere()) {
+            return null;
+        }
+        p.enterIo();
+        return p;
+    }
+
+    /**
+     * For a callback's read ({@code pump} not null): makes the reads from the socket wakeable by a cancel without
+     * closing it ({@link CancelableInput}); returns the source to put back, or null. Called with the read lock held.
+     */
+    private InputStream cancelable(ReadBuffer r, EventPump pump) {
+        if (pump == null) {
+            return null;
+        }
+        InputStream plain = r.source();
+        r.useSource(new CancelableInput(plain, socket, Sockets.timeoutMillis(conn.options().readTimeout()), pump,
+                conn));
+        return plain;
+    }
+
+    /** Puts back what {@link #cancelable} replaced, releases the read lock and leaves the pump's gate. */
+    private static void exitIo(ReadBuffer r, EventPump pump, InputStream plain) {
+        try {
+            if (plain != null) {
+                r.useSource(plain);
+            }
             r.unlock();
+        } finally {
+            if (pump != null) {
+                pump.exitIo();
+            }
         }
     }
 
@@ -150,10 +195,13 @@ final class ConnectionIo extends Activity {
      */
     int readFully(byte[] b, int off, int len) throws InetException {
         ReadBuffer r = openReader();
+        EventPump pump = enterIo();
         r.lock();
+        InputStream plain = null;
         int got = 0;
         try {
             conn.ensureOpen();
+            plain = cancelable(r, pump);
             while (got < len) {
                 int n = r.read(b, off + got, len - got);
                 if (n < 0) {
@@ -171,33 +219,39 @@ final class ConnectionIo extends Activity {
             throw conn.failure(e, "readFully", " (" + got + " bytes of " + len + " had arrived; they are buffered"
                     + " again for the retry, nothing was consumed)");
         } finally {
-            r.unlock();
+            exitIo(r, pump, plain);
         }
     }
 
     String readLine() throws InetException {
         ReadBuffer r = openReader();
+        EventPump pump = enterIo();
         r.lock();
+        InputStream plain = null;
         try {
             conn.ensureOpen();
+            plain = cancelable(r, pump);
             return r.readLine();
         } catch (IOException e) {
             throw conn.failure(e, "readLine");
         } finally {
-            r.unlock();
+            exitIo(r, pump, plain);
         }
     }
 
     int peek(byte[] b, int off, int len) throws InetException {
         ReadBuffer r = openReader();
+        EventPump pump = enterIo();
         r.lock();
+        InputStream plain = null;
         try {
             conn.ensureOpen();
+            plain = cancelable(r, pump);
             return r.peek(b, off, len);
         } catch (IOException e) {
             throw conn.failure(e, "peek");
         } finally {
-            r.unlock();
+            exitIo(r, pump, plain);
         }
     }
 
@@ -209,12 +263,17 @@ final class ConnectionIo extends Activity {
     int available() {
         int buffered = 0;
         ReadBuffer r = reader;
-        if (r.tryLock()) { // a reader blocked in the socket holds the lock: then nothing is buffered anyway
+        if (r.tryLock()) {
             try {
                 buffered = r.buffered();
             } finally {
                 r.unlock();
             }
+        } else {
+            // a reader blocked in the socket holds the lock; the event pump's wait for more data is one, and it
+            // publishes what is buffered meanwhile (what a callback left unconsumed)
+            EventPump p = conn.events;
+            buffered = p == null ? 0 : p.bufferedWhileWaiting();
         }
         if (buffered > 0) {
             return buffered;
@@ -232,6 +291,7 @@ final class ConnectionIo extends Activity {
     }
 
     void write(byte[] b, int off, int len) throws InetException {
+        EventPump pump = enterIo(); // a callback's write runs on through a cancel: no interrupt closes the socket
         lock(); // this object is the write lock
         try {
             conn.ensureOpen();
@@ -259,6 +319,9 @@ final class ConnectionIo extends Activity {
             throw conn.failure(e, "write");
         } finally {
             unlock();
+            if (pump != null) {
+                pump.exitIo();
+            }
         }
     }
 
@@ -280,6 +343,7 @@ final class ConnectionIo extends Activity {
     }
 
     void shutdownOutput() throws InetException {
+        EventPump pump = enterIo();
         lock(); // this object is the write lock
         try {
             conn.ensureOpen();
@@ -298,6 +362,9 @@ final class ConnectionIo extends Activity {
             throw conn.failure(e, "shutdownOutput");
         } finally {
             unlock();
+            if (pump != null) {
+                pump.exitIo();
+            }
         }
     }
 
@@ -308,6 +375,16 @@ final class ConnectionIo extends Activity {
      * still return within its timeout (NONE).
      */
     ReadBuffer.DataState awaitData(int sliceMillis, ReadBuffer.Progress reported) throws IOException {
+        return awaitData(sliceMillis, reported, null);
+    }
+
+    /**
+     * {@link #awaitData(int, ReadBuffer.Progress)} for the event pump {@code waiter}, which publishes the buffered
+     * count while it holds the read side ({@link #available} reads it), and queues behind readers of other threads
+     * instead of taking the lock before them again and again at the end of every slice.
+     */
+    ReadBuffer.DataState awaitData(int sliceMillis, ReadBuffer.Progress reported, EventPump waiter)
+            throws IOException {
         if (!conn.isOpenState()) {
             return ReadBuffer.DataState.EOF;
         }
@@ -315,7 +392,7 @@ final class ConnectionIo extends Activity {
         long start = System.nanoTime();
         try {
             // a reader blocked without a read timeout may hold the lock for ever: wait for it no longer than the slice
-            if (!r.tryLock(TimeUnit.MILLISECONDS.toNanos(sliceMillis))) {
+            if (!r.tryLockBehindWaiters(TimeUnit.MILLISECONDS.toNanos(sliceMillis))) {
                 return ReadBuffer.DataState.NONE;
             }
         } catch (InterruptedException e) {
@@ -328,8 +405,14 @@ final class ConnectionIo extends Activity {
                 return ReadBuffer.DataState.EOF;
             }
             int left = (int) Math.max(1, sliceMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
+            if (waiter != null) {
+                waiter.waitingWith(r.buffered()); // only grows while we hold the lock: nothing is consumed meanwhile
+            }
             return r.awaitUnreported(socket, left, Sockets.timeoutMillis(conn.options().readTimeout()), reported);
         } finally {
+            if (waiter != null) {
+                waiter.waitingWith(0);
+            }
             r.unlock();
         }
     }

@@ -244,9 +244,15 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
         Activity activity = io.activity();
         if (activity.writeOverdue(now)) {
             expire("write timeout " + options.writeTimeout());
-        } else if (events == null && activity.idleExpired(now)) {
+        } else if (eventsOff() && activity.idleExpired(now)) {
             expire("idle timeout " + options.idleTimeout());
         }
+    }
+
+    /** No event pump delivers TIMEOUT: none, or a canceled one whose thread has not ended yet. */
+    private boolean eventsOff() {
+        EventPump pump = events;
+        return pump == null || pump.isCanceled();
     }
 
     /**

@@ -16,8 +16,12 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>It waits for data in slices of {@link #SLICE_MILLIS} instead of one unbounded read, because interrupting a
  * virtual thread blocked in a socket read makes the JDK close the socket: {@code disableEvents()} must be able to take
- * the thread back while keeping the connection open. A callback that is running when events are disabled is
- * interrupted; that is the only interrupt the pump receives from {@code disableEvents()}.
+ * the thread back while keeping the connection open. For the same reason a callback is interrupted by a cancel only
+ * while it is not in a read or write of this connection ({@link #enterIo}): a read it is blocked in waits in slices
+ * too ({@link CancelableInput}) and fails with OPERATION_CANCELED once the pump is canceled, the socket untouched; a
+ * write runs on (it cannot be woken without closing the socket), and the interrupt is delivered when the I/O
+ * returns. Once a {@code disableEvents()} gave up waiting for the callback ({@link #abandon}), nothing more starts -
+ * not even CANCEL (L4 counts a failed return too).
  */
 final class EventPump implements Runnable {
     static final int SLICE_MILLIS = 100;
@@ -30,7 +34,12 @@ final class EventPump implements Runnable {
     private final int connectPort;
     private final ReentrantLock callbackLock = new ReentrantLock();
     private volatile boolean canceled;
-    private boolean inCallback; // guarded by callbackLock
+    private boolean inCallback; // guarded by callbackLock; written only by the pump's thread
+    private boolean inIo; // guarded by callbackLock: the running callback is in a read or write of this connection
+    private boolean interruptOwed; // guarded by callbackLock: a cancel's interrupt, held back while in I/O
+    private boolean abandoned; // guarded by callbackLock: disableEvents stopped waiting; nothing may start any more
+    /** Bytes buffered while the pump holds the read side waiting for more (see {@link ConnectionIo#available}). */
+    private volatile int bufferedWhileWaiting;
     private volatile Thread thread;
     private boolean inline;
 
@@ -61,18 +70,84 @@ final class EventPump implements Runnable {
         return inline;
     }
 
-    /** Stops delivery; interrupts a callback that is running right now (not the wait for data). */
+    /**
+     * Stops delivery; interrupts a callback that is running right now (not the wait for data), unless it is in a read
+     * or write of this connection, where an interrupt would close the socket: then the interrupt waits until that
+     * I/O returns (a blocked read returns at its next slice, with OPERATION_CANCELED).
+     */
     void cancel() {
         callbackLock.lock();
         try {
             canceled = true;
             Thread t = thread;
             if (inCallback && t != null && t != Thread.currentThread()) {
-                t.interrupt();
+                if (inIo) {
+                    interruptOwed = true;
+                } else {
+                    t.interrupt();
+                }
             }
         } finally {
             callbackLock.unlock();
         }
+    }
+
+    /**
+     * Records that a {@code disableEvents()} stopped waiting for this pump's thread (it reports the straggler): no
+     * callback, CANCEL included, may start after that answer.
+     */
+    void abandon() {
+        callbackLock.lock();
+        try {
+            abandoned = true;
+        } finally {
+            callbackLock.unlock();
+        }
+    }
+
+    /** Whether the calling thread is this pump's, inside a callback: its reads and writes go through the gate. */
+    boolean callbackRunsHere() {
+        return inCallback && thread == Thread.currentThread(); // inCallback: written by this very thread
+    }
+
+    /**
+     * Called by the callback's thread before a read or write of this connection ({@link #callbackRunsHere}). A
+     * cancel's interrupt that is still pending is taken back (it would close the socket) and re-delivered by
+     * {@link #exitIo}; while in I/O, a cancel does not interrupt.
+     */
+    void enterIo() {
+        callbackLock.lock();
+        try {
+            inIo = true;
+            if (canceled && Thread.interrupted()) {
+                interruptOwed = true;
+            }
+        } finally {
+            callbackLock.unlock();
+        }
+    }
+
+    /** The end of {@link #enterIo}'s I/O: delivers the interrupt a cancel held back meanwhile. */
+    void exitIo() {
+        callbackLock.lock();
+        try {
+            inIo = false;
+            if (interruptOwed) {
+                interruptOwed = false;
+                Thread.currentThread().interrupt();
+            }
+        } finally {
+            callbackLock.unlock();
+        }
+    }
+
+    /** Publishes how many bytes are buffered while the pump waits with the read side held (0 when it does not). */
+    void waitingWith(int buffered) {
+        bufferedWhileWaiting = buffered;
+    }
+
+    int bufferedWhileWaiting() {
+        return bufferedWhileWaiting;
     }
 
     boolean isCanceled() {
@@ -117,7 +192,7 @@ final class EventPump implements Runnable {
         while (!stopped()) {
             ReadBuffer.DataState ds;
             try {
-                ds = conn.io().awaitData(SLICE_MILLIS, reported);
+                ds = conn.io().awaitData(SLICE_MILLIS, reported, this);
             } catch (IOException e) {
                 if (!stopped()) {
                     InetException error = Errors.wrap(e, "events of " + conn.remoteAddress());
@@ -210,7 +285,16 @@ final class EventPump implements Runnable {
         if (!canceled || conn.isClosedState() || !mask.contains(Event.CANCEL)) {
             return;
         }
-        Thread.interrupted(); // an interrupt meant for the canceled callback must not hit this one
+        callbackLock.lock();
+        try {
+            if (abandoned) {
+                return; // disableEvents already answered (THREAD_NOT_TERMINATED): too late to start anything
+            }
+            interruptOwed = false;
+            Thread.interrupted(); // an interrupt meant for the canceled callback must not hit this one
+        } finally {
+            callbackLock.unlock();
+        }
         try {
             handler.onEvent(conn, Event.CANCEL, null);
         } catch (Throwable t) {
@@ -245,7 +329,9 @@ final class EventPump implements Runnable {
             callbackLock.lock();
             try {
                 inCallback = false;
+                inIo = false; // a callback that threw out of the gate's I/O
                 if (canceled) {
+                    interruptOwed = false;
                     Thread.interrupted(); // a cancel's interrupt was meant for the callback only
                 }
             } finally {

@@ -354,6 +354,11 @@ final class ListeningServer implements Server {
         return clients.snapshot();
     }
 
+    /** Counts a failed {@code startTls} of one of this server's clients (a TLS handshake failure too). */
+    void startTlsFailed() {
+        setup.countTlsFailure();
+    }
+
     @Override
     public ServerStats stats() {
         return new ServerStats(sessions.accepted(), acceptor.rejected(), acceptor.failures(),

@@ -38,16 +38,33 @@ class Mutex extends AbstractQueuedSynchronizer {
         return tryAcquireNanos(1, nanos);
     }
 
+    /**
+     * As {@link #tryLock(long)}, but a free lock is taken only if no other thread waits for it: a thread that takes
+     * the lock again and again (the event pump, at the end of each of its waits) must not overtake the waiters.
+     *
+     * @throws InterruptedException if the caller is interrupted while it waits
+     */
+    final boolean tryLockBehindWaiters(long nanos) throws InterruptedException {
+        return tryAcquireNanos(BEHIND_WAITERS, nanos);
+    }
+
+    /** The acquire argument of {@link #tryLockBehindWaiters}: one hold, taken in queue order. */
+    private static final int BEHIND_WAITERS = -1;
+
     /** Releases one hold of the lock; the caller must hold it. */
     final void unlock() {
         release(1);
     }
 
     @Override
-    protected final boolean tryAcquire(int holds) {
+    protected final boolean tryAcquire(int arg) {
         Thread current = Thread.currentThread();
+        int holds = arg == BEHIND_WAITERS ? 1 : arg;
         int c = getState();
         if (c == 0) {
+            if (arg == BEHIND_WAITERS && hasQueuedPredecessors()) {
+                return false;
+            }
             if (compareAndSetState(0, holds)) {
                 setExclusiveOwnerThread(current);
                 return true;

@@ -104,6 +104,19 @@ final class ReadBuffer extends Mutex {
         arrival = 0;
     }
 
+    /** The stream reads come from; with {@link #useSource}, for one read through a wrapper (under this lock). */
+    InputStream source() {
+        return in;
+    }
+
+    /**
+     * Reads from {@code s} until the next call: a wrapper of {@link #source()} for one read ({@link CancelableInput}),
+     * with what is known about the traffic kept. The caller holds this lock and puts the source back.
+     */
+    void useSource(InputStream s) {
+        in = s;
+    }
+
     /** Removes and returns the bytes buffered but not consumed yet (handed to a TLS layer by {@code startTls}). */
     byte[] drain() {
         byte[] rest = buf == null ? new byte[0] : Arrays.copyOfRange(buf, pos, lim);

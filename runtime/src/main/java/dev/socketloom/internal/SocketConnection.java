@@ -247,19 +247,28 @@ final class SocketConnection extends ConnectionLifecycle implements Threads.Self
                 return;
             }
             t = manager;
+            // the canceled pump stays installed until its thread ends (pumpEnded): a callback still running finds
+            // its I/O gate through it, so that a blocked read is woken without closing the socket
             pump.cancel();
-            events = null;
         } finally {
             unlock();
         }
         if (t == null || t == Thread.currentThread()) {
             return; // from the event thread itself: it stops after the running callback and clears itself (pumpEnded)
         }
-        join(t, "event thread of " + remoteAddress());
+        try {
+            join(t, "event thread of " + remoteAddress());
+        } catch (InetException e) {
+            pump.abandon(); // we answer now: nothing may start after it, not even CANCEL (L4)
+            throw e;
+        }
         lock();
         try {
             if (manager == t) {
                 manager = null;
+            }
+            if (events == pump) {
+                events = null;
             }
         } finally {
             unlock();
@@ -315,7 +324,12 @@ final class SocketConnection extends ConnectionLifecycle implements Threads.Self
             }
             secure(o, pending);
         } catch (InetException e) {
+            // the peer's failure, not the end a disconnect of ours made (which leaves the connection closed first)
+            boolean handshakeFailed = server != null && !isClosedState();
             closeOnce(null);
+            if (handshakeFailed) {
+                server.startTlsFailed();
+            }
             throw e;
         } finally {
             io.endUpgrade();

@@ -73,6 +73,10 @@ final class LifecycleActions {
                 .withAction(1, idle(inetBlockedRead()))
                 .withAction(1, idle(badProxyHeader()))
                 .withAction(1, closeRuntime())
+                .withAction(1, idle(EventActions.disableWhileBlockedInRead()))
+                .withAction(1, idle(EventActions.stubbornPastTheDeadline()))
+                .withAction(1, idle(EventActions.availableFromOutside()))
+                .withAction(1, idle(EventActions.inetDisableWhileBlockedInReadLine()))
                 .withMaxTransformations(maxActions);
     }
 
@@ -86,7 +90,7 @@ final class LifecycleActions {
      * idle handler being disconnected - may not run at all while the load lasts (docs/saturation.md): no runtime can
      * join such a thread in time, so that is the JDK's to fix, not a guarantee these chains can check.
      */
-    private static Action.Independent<World> idle(Action.Independent<World> action) {
+    static Action.Independent<World> idle(Action.Independent<World> action) {
         return new Action.Independent<>() {
             @Override
             public boolean precondition(World w) {
@@ -115,13 +119,13 @@ final class LifecycleActions {
 
     // ------------------------------------------------------------------ steps
 
-    private interface Body {
+    interface Body {
         /** Performs the step and returns its description. */
         String apply(World w) throws Exception;
     }
 
     /** A transformer that reports what it did in its latest run. */
-    private static final class Step implements Transformer<World> {
+    static final class Step implements Transformer<World> {
         private final String generic;
         private final Body body;
         private volatile String applied;
@@ -160,7 +164,7 @@ final class LifecycleActions {
         }
     }
 
-    private interface ClientBody {
+    interface ClientBody {
         String apply(World w, ClientModel c) throws Exception;
     }
 
@@ -169,7 +173,7 @@ final class LifecycleActions {
     }
 
     /** An action on the {@code k}-th client that satisfies {@code p} when it runs. */
-    private static Action.Independent<World> onClient(Predicate<ClientModel> p, String generic,
+    static Action.Independent<World> onClient(Predicate<ClientModel> p, String generic,
                                                       Arbitrary<ClientBody> bodies) {
         return new Action.Independent<>() {
             @Override

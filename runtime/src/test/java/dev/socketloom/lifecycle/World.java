@@ -86,6 +86,7 @@ final class World {
     final Queue<String> violations = new ConcurrentLinkedQueue<>();
     /** The timeout actions' connections and checks (TimeoutActions). */
     final TimeoutProbes timeouts = new TimeoutProbes();
+    final EventSteps eventSteps = new EventSteps();
     private final ArrayDeque<Connection> deadConnections = new ArrayDeque<>();
     private final ArrayDeque<Server> deadServers = new ArrayDeque<>();
     private int serverIds;
@@ -1231,6 +1232,7 @@ final class World {
             checkDeadServer(s);
         }
         timeouts.check();
+        eventSteps.check(this);
     }
 
     private int expectedThreads() {

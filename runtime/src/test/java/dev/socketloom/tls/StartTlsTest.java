@@ -157,4 +157,22 @@ class StartTlsTest {
             awaitCondition(() -> s.stats().handlerFailures() == 1, "the handler failure to be counted");
         }
     }
+
+    @Test
+    void aFailedServerSideStartTlsIsCountedInTlsHandshakeFailures() throws Exception {
+        try (SocketRuntime rt = SocketRuntime.open()) {
+            Server s = rt.startServer(loopback().build(), c -> {
+                if ("STARTTLS".equals(c.readLine())) {
+                    c.startTls(PKI.serverTls()); // the client sends no ClientHello: this fails and disconnects
+                }
+            });
+            try (Connection c = rt.connect("localhost", s.port())) {
+                c.writeLine("STARTTLS");
+                c.writeLine("this is not a TLS ClientHello");
+                awaitCondition(() -> s.stats().tlsHandshakeFailures() == 1, "the failed upgrade to be counted");
+            }
+            awaitCondition(() -> s.clientCount() == 0, "the server side to end");
+            assertEquals(1, s.stats().tlsHandshakeFailures());
+        }
+    }
 }
