@@ -196,7 +196,7 @@ final class ListeningServer implements Server {
     public void disconnect() throws InetException {
         Object stop = stopRecorder.stopping();
         int forced = clients.size();
-        List<String> stragglers = runtime.joins().join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline());
+        List<String> stragglers = runtime.join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline());
         terminated();
         stopRecorder.stopped(stop, StopKind.DISCONNECT, Duration.ZERO, 0, forced, stragglers);
         if (!stragglers.isEmpty()) {
@@ -222,7 +222,7 @@ final class ListeningServer implements Server {
         // The listener goes first, and the acceptor (a platform thread, never starved) is joined at once, so that
         // new connections are refused during the whole grace period: a load balancer sends them elsewhere.
         // a set: closeAll() below lists the acceptor and keeper again, and a straggler is reported once
-        Set<String> stragglers = new LinkedHashSet<>(runtime.joins().join(stopAccepting(), options.joinDeadline()));
+        Set<String> stragglers = new LinkedHashSet<>(runtime.join(stopAccepting(), options.joinDeadline()));
         listenerReleased = true;
         // with the acceptor gone no client is added any more: whoever leaves between the two counts finished on
         // its own. Counting the difference (rather than each removal against a flag the end of the grace period
@@ -230,7 +230,7 @@ final class ListeningServer implements Server {
         int before = running ? clients.size() : 0;
         clients.awaitEmpty(grace);
         int forced = clients.size();
-        stragglers.addAll(runtime.joins().join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline()));
+        stragglers.addAll(runtime.join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline()));
         terminated();
         StopResult result = new StopResult(Math.max(0, before - forced), forced, List.copyOf(stragglers));
         stopRecorder.stopped(stop, StopKind.STOP, grace, result.graceful(), forced, result.stragglers());

@@ -185,7 +185,7 @@ final class SocketConnection extends ConnectionLifecycle implements Threads.Self
         if (t == null || t == Thread.currentThread()) {
             return;
         }
-        List<String> stragglers = runtime.joins().join(List.of(t), deadline);
+        List<String> stragglers = runtime.join(List.of(t), deadline);
         if (!stragglers.isEmpty()) {
             throw new InetException(InetError.THREAD_NOT_TERMINATED,
                     whose + " ignored the interrupt for " + options.joinDeadline(), null, stragglers);
