@@ -226,7 +226,7 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
                 // still under the lock: a concurrent disconnect that sees CLOSED also sees the registries updated
                 runtime.unregister(self());
                 if (server != null) {
-                    server.unregister(self());
+                    server.unregister(self(), cause);
                 }
             }
             return manager;

@@ -142,6 +142,11 @@ final class SocketConnection extends ConnectionLifecycle implements Threads.Self
     }
 
     @Override
+    public boolean isServerStopping() {
+        return server != null && server.isStopping();
+    }
+
+    @Override
     public InetSocketAddress localAddress() {
         Socket s = socket;
         return s != null && s.getLocalSocketAddress() instanceof InetSocketAddress a ? a : null;
