@@ -37,7 +37,8 @@ final class LifecycleActions {
 
     /** Chains of up to {@code maxActions} actions, starting from a fresh runtime. */
     static ActionChainArbitrary<World> chains(int maxActions) {
-        return chains(maxActions, SocketRuntime::open);
+        // the truth episodes run on runtimes of their own: only for the real runtime, not the broken-join self-test
+        return chains(maxActions, SocketRuntime::open).withAction(1, idle(TruthActions.truthEpisode()));
     }
 
     /** Chains of up to {@code maxActions} actions on runtimes opened by {@code runtimes}. */
@@ -109,13 +110,13 @@ final class LifecycleActions {
 
     // ------------------------------------------------------------------ steps
 
-    private interface Body {
+    interface Body {
         /** Performs the step and returns its description. */
         String apply(World w) throws Exception;
     }
 
     /** A transformer that reports what it did in its latest run. */
-    private static final class Step implements Transformer<World> {
+    static final class Step implements Transformer<World> {
         private final String generic;
         private final Body body;
         private volatile String applied;
