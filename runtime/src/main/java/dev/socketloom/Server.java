@@ -186,6 +186,7 @@ public interface Server extends AutoCloseable {
      * @param timeout the longest time to wait
      * @return true if terminated within {@code timeout}
      * @throws InterruptedException if the calling thread is interrupted while waiting
+     * @throws NullPointerException  for a null {@code timeout}, with a message saying so
      */
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 }

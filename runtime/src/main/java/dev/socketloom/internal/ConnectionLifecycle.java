@@ -335,7 +335,7 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
                         + which);
             }
             throw new InetException(InetError.NOT_CONNECTED, s == State.CONNECTING
-                    ? "connection to " + remoteAddress() + " is still connecting"
+                    ? "connection to " + Sockets.describe(remoteAddress()) + " is still connecting"
                     : "connection to " + remoteAddress() + " is closed");
         }
     }

@@ -260,6 +260,7 @@ final class ListeningServer implements Server {
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "awaitTermination(timeout): timeout must not be null");
         long end = System.nanoTime() + timeout.toNanos();
         if (!threads.awaitTermination(timeout)) {
             return false;
@@ -292,8 +293,11 @@ final class ListeningServer implements Server {
 
     @Override
     public void throttle(int maxClients, int maxClientsPerAddress, Duration minAcceptInterval) throws InetException {
-        if (maxClients < 0 || maxClientsPerAddress < 0 || minAcceptInterval == null
-                || minAcceptInterval.isNegative()) {
+        if (minAcceptInterval == null) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "throttle(" + maxClients + ", " + maxClientsPerAddress
+                    + ", null): minAcceptInterval must not be null (Duration.ZERO for none)");
+        }
+        if (maxClients < 0 || maxClientsPerAddress < 0 || minAcceptInterval.isNegative()) {
             throw new InetException(InetError.INVALID_ARGUMENT, "throttle(" + maxClients + ", "
                     + maxClientsPerAddress + ", " + minAcceptInterval + "): limits must not be negative");
         }
