@@ -166,6 +166,13 @@ public interface Connection extends Closeable {
     /** {@return whether the connection is open: not disconnected, and no end of stream or error has been seen} */
     boolean isConnected();
 
+    /**
+     * {@return whether the server that accepted this connection has begun to stop} ({@link Server#isStopping()});
+     * always false on the client side. A handler checks it after a read to finish on its own during a graceful
+     * stop's grace period; the read itself is not woken by the stop.
+     */
+    boolean isServerStopping();
+
     /** {@return the local address, or {@code null} when not connected yet (an async connect in progress)} */
     InetSocketAddress localAddress();
 

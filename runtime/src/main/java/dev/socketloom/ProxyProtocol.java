@@ -27,6 +27,10 @@ public enum ProxyProtocol {
      * also escape per-address limits). It also delays clients of server-speaks-first protocols (SMTP, FTP, SSH),
      * which send nothing, by the whole {@linkplain ServerOptions#proxyHeaderTimeout() header timeout} before their
      * handler runs; and a direct client whose first bytes happen to start like a header is treated as a proxy.
+     * A client whose first bytes are only the start of a signature ({@code \r\n}, or {@code PROXY} without the
+     * space) and that sends nothing more within a short sniff window (250 ms) is served as a direct client: those
+     * bytes are the first its handler reads, never lost to the header timeout. Once the bytes go past a signature
+     * they are a header, and a header's rules apply.
      */
     OPTIONAL
 }

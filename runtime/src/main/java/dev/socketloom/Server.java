@@ -59,6 +59,15 @@ public interface Server extends AutoCloseable {
     boolean isRunning();
 
     /**
+     * {@return whether a stop has begun} True from the start of {@link #stop(Duration)}, {@link #disconnect()} or the
+     * runtime's close on, and stays true. During a graceful stop's grace period this is how a handler (through
+     * {@link Connection#isServerStopping()}) or the application learns that the server wants its clients to finish:
+     * blocked reads are not woken by it, so the usual way to tell the clients is {@link #broadcastLine(String)} from
+     * the thread that manages the server, and a handler checks the flag after each read.
+     */
+    boolean isStopping();
+
+    /**
      * Stops dispatching new clients (SocketWrench {@code InetServerSuspend}): connections that arrive while suspended
      * wait in the OS backlog (up to {@link ServerOptions#backlog()}) and are served after {@link #resume()}. Running
      * clients are not affected.
@@ -90,11 +99,51 @@ public interface Server extends AutoCloseable {
      * waits for the writes up to the clients' write timeout (or, without one, the join deadline). A write still
      * blocked then goes on in the background and is ended by the client's disconnect.
      *
+     * <p>A broadcast works while the server runs and during a graceful stop's grace period (so that a server can
+     * warn the clients it is waiting for); it fails once the stop starts disconnecting them.
+     *
      * @param data the bytes to send
      * @return the number of clients the whole message was written to before this returned
-     * @throws InetException SERVER_STOPPED after a stop or disconnect
+     * @throws InetException SERVER_STOPPED once a disconnect, the runtime's close or the forced end of a stop began
      */
-    int broadcast(byte[] data) throws InetException;
+    default int broadcast(byte[] data) throws InetException {
+        return broadcast(data, null);
+    }
+
+    /**
+     * {@link #broadcast(byte[])} to every client but {@code except}: a chat server relays a message to all the
+     * others.
+     *
+     * @param data   the bytes to send
+     * @param except the client to skip (usually the sender), or null for none
+     * @return the number of clients the whole message was written to before this returned
+     * @throws InetException as {@link #broadcast(byte[])}
+     */
+    int broadcast(byte[] data, Connection except) throws InetException;
+
+    /**
+     * {@link #broadcast(byte[])} of {@code line} in UTF-8 followed by CRLF, as {@link Connection#writeLine} frames it.
+     *
+     * @param line the line, without terminator
+     * @return the number of clients the whole line was written to before this returned
+     * @throws InetException as {@link #broadcast(byte[])}
+     */
+    default int broadcastLine(String line) throws InetException {
+        return broadcastLine(line, null);
+    }
+
+    /**
+     * {@link #broadcastLine(String)} to every client but {@code except}.
+     *
+     * @param line   the line, without terminator
+     * @param except the client to skip (usually the sender), or null for none
+     * @return the number of clients the whole line was written to before this returned
+     * @throws InetException as {@link #broadcast(byte[])}
+     */
+    default int broadcastLine(String line, Connection except) throws InetException {
+        java.util.Objects.requireNonNull(line, "line");
+        return broadcast((line + "\r\n").getBytes(java.nio.charset.StandardCharsets.UTF_8), except);
+    }
 
     /**
      * Graceful stop ({@linkplain dev.socketloom##L3 L3}): closes the listener at once (new connections are refused
@@ -137,6 +186,7 @@ public interface Server extends AutoCloseable {
      * @param timeout the longest time to wait
      * @return true if terminated within {@code timeout}
      * @throws InterruptedException if the calling thread is interrupted while waiting
+     * @throws NullPointerException  for a null {@code timeout}, with a message saying so
      */
     boolean awaitTermination(Duration timeout) throws InterruptedException;
 }

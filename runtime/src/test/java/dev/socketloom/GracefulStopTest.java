@@ -148,4 +148,88 @@ class GracefulStopTest {
             assertInetError(InetError.INVALID_ARGUMENT, () -> server.stop(Duration.ofSeconds(-1)));
         }
     }
+
+    /** Runs {@code server.stop(grace)} on its own thread. */
+    private static CompletableFuture<StopResult> stopAsync(Server server, Duration grace) {
+        CompletableFuture<StopResult> stop = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                stop.complete(server.stop(grace));
+            } catch (Throwable t) {
+                stop.completeExceptionally(t);
+            }
+        });
+        return stop;
+    }
+
+    @Test
+    void handlersEndedByAConcurrentDisconnectCountAsForced() throws Exception {
+        CountDownLatch started = new CountDownLatch(10);
+        try (SocketRuntime rt = SocketRuntime.open()) {
+            Server server = rt.startServer(loopback().build(), c -> {
+                started.countDown();
+                c.readLine(); // the clients never send: no handler finishes on its own
+            });
+            List<Connection> clients = new ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                clients.add(rt.connect("127.0.0.1", server.port()));
+            }
+            await(started, "10 handlers");
+            CompletableFuture<StopResult> stop = stopAsync(server, Duration.ofSeconds(30));
+            awaitCondition(() -> !server.isRunning(), "stop to begin its grace period");
+            server.disconnect(); // overtakes the stop from another thread
+
+            StopResult result = stop.get(60, TimeUnit.SECONDS);
+            assertEquals(new StopResult(0, 10, List.of()), result, "the disconnect forced every handler");
+            assertEquals(0, server.clientCount());
+            ServerStats stats = server.stats();
+            assertEquals(10, stats.accepted());
+            assertEquals(0, stats.active());
+            assertEquals(0, stats.handlerFailures(), "a handler ended by a disconnect is not a failure");
+            for (Connection c : clients) {
+                c.close();
+            }
+        }
+    }
+
+    @Test
+    void aHandlerSeesTheGracePeriodAndBroadcastReachesItsClients() throws Exception {
+        CountDownLatch started = new CountDownLatch(3);
+        try (SocketRuntime rt = SocketRuntime.open()) {
+            Server server = rt.startServer(loopback().build(), c -> {
+                assertFalse(c.isServerStopping());
+                started.countDown();
+                String line;
+                while ((line = c.readLine()) != null) {
+                    if (c.isServerStopping()) {
+                        c.writeLine("leaving after " + line);
+                        return; // finishes on its own within the grace period
+                    }
+                    c.writeLine(line);
+                }
+            });
+            List<Connection> clients = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                clients.add(rt.connect("127.0.0.1", server.port()));
+            }
+            await(started, "3 handlers");
+            assertFalse(server.isStopping());
+            CompletableFuture<StopResult> stop = stopAsync(server, Duration.ofSeconds(30));
+            awaitCondition(() -> !server.isRunning(), "stop to begin its grace period");
+            assertTrue(server.isStopping());
+
+            assertEquals(3, server.broadcastLine("server going down"), "broadcast works during the grace period");
+            for (Connection c : clients) {
+                assertEquals("server going down", c.readLine());
+                c.writeLine("bye");
+                assertEquals("leaving after bye", c.readLine());
+            }
+            assertEquals(new StopResult(3, 0, List.of()), stop.get(60, TimeUnit.SECONDS));
+            assertTrue(server.isStopping(), "stays set once the server stopped");
+            assertInetError(InetError.SERVER_STOPPED, () -> server.broadcastLine("too late"));
+            for (Connection c : clients) {
+                c.close();
+            }
+        }
+    }
 }

@@ -329,4 +329,42 @@ class InetFacadeTest {
         assertLastError(InetError.NOT_INITIALIZED);
         assertTrue(Inet.initialize());
     }
+
+    @Test
+    void uninitializeReportsAnEventThreadThatOutlivedItsDisconnect() throws Exception {
+        int server = echoServer();
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Thread> callback = new AtomicReference<>();
+        try {
+            int h = Inet.asyncConnect("127.0.0.1", Inet.serverPort(server), 30, 0, Inet.INET_EVENT_MASK_ALL,
+                    (handle, event, error) -> {
+                        if (event == Inet.INET_EVENT_CONNECT) {
+                            Inet.writeLine(handle, "wake me");
+                        } else if (event == Inet.INET_EVENT_READ) {
+                            callback.set(Thread.currentThread());
+                            started.countDown();
+                            while (release.getCount() > 0) { // ignores every interrupt
+                                try {
+                                    release.await();
+                                } catch (InterruptedException stubborn) {
+                                    // on purpose
+                                }
+                            }
+                        }
+                    });
+            assertNotEquals(Inet.INVALID_SOCKET, h);
+            await(started, "stubborn event procedure");
+            assertEquals(Inet.INET_ERROR, Inet.disconnect(h));
+            assertLastError(InetError.THREAD_NOT_TERMINATED);
+            assertTrue(callback.get().isAlive());
+
+            assertFalse(Inet.uninitialize(), "the events thread it started is still alive");
+            assertLastError(InetError.THREAD_NOT_TERMINATED);
+            assertTrue(callback.get().isAlive());
+        } finally {
+            release.countDown();
+        }
+        callback.get().join(TestSupport.DEADLINE);
+    }
 }

@@ -271,6 +271,29 @@ class ProxyProtocolTest {
     }
 
     @Test
+    void optionalModeServesADirectClientWhoseFirstBytesOnlyStartASignature() throws Exception {
+        // a header timeout longer than the clients' read timeout: waiting it out fails the test
+        ServerOptions options = loopback().proxyProtocol(ProxyProtocol.OPTIONAL)
+                .proxyHeaderTimeout(Duration.ofSeconds(120)).build();
+        try (SocketRuntime rt = SocketRuntime.open()) {
+            Server server = rt.startServer(options, REPORT);
+            try (RawClient crlf = new RawClient(server.port()); RawClient word = new RawClient(server.port())) {
+                crlf.write("\r\n".getBytes(StandardCharsets.US_ASCII)); // an empty line: the start of a v2 signature
+                assertEquals(crlf.localAddress() + " via null none", crlf.readLine());
+                assertEquals("", crlf.readLine(), "the bytes reach the handler, not the header timeout");
+                crlf.write("next\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("next", crlf.readLine());
+
+                word.write("PROXY".getBytes(StandardCharsets.US_ASCII)); // the start of a v1 signature
+                assertEquals(word.localAddress() + " via null none", word.readLine());
+                word.write(" is a word\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertEquals("PROXY is a word", word.readLine(), "no byte lost");
+            }
+            assertEquals(0, server.stats().proxyHeaderFailures());
+        }
+    }
+
+    @Test
     void stopAndDisconnectEndClientsStillSendingTheirHeader() throws Exception {
         try (SocketRuntime rt = SocketRuntime.open()) {
             Server stopped = rt.startServer(proxied(ProxyProtocol.REQUIRED).build(), REPORT);

@@ -5,14 +5,17 @@ import static dev.socketloom.testing.TestSupport.assertInetError;
 import static dev.socketloom.testing.TestSupport.await;
 import static dev.socketloom.testing.TestSupport.loopback;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketloom.testing.LeakCheckExtension;
+import dev.socketloom.testing.TestSupport;
 import dev.socketloom.testing.LeakCheckExtension.Snapshot;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** L8/L9: closing the runtime leaves nothing behind, and the leak check itself can fail. */
@@ -96,4 +99,115 @@ class RuntimeCloseTest {
                 .filter(t -> t.getName().equals("socketloom-keeper") && t.isAlive()).toList();
     }
 
+
+    private static final Duration JOIN_DEADLINE = Duration.ofMillis(300);
+
+    /** Blocks until released, swallowing every interrupt: a handler that does not stop when told. */
+    private static void ignoreInterruptsUntil(CountDownLatch release) {
+        while (release.getCount() > 0) {
+            try {
+                release.await();
+            } catch (InterruptedException swallowed) {
+                // stubborn on purpose
+            }
+        }
+    }
+
+    private static ServerOptions stubbornOptions() {
+        return loopback().joinDeadline(JOIN_DEADLINE)
+                .clientOptions(ConnectOptions.builder().joinDeadline(JOIN_DEADLINE).build()).build();
+    }
+
+    @Test
+    void reportsAStragglerOnEveryCloseWhileItLives() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Thread> handler = new AtomicReference<>();
+        SocketRuntime rt = SocketRuntime.open();
+        try {
+            rt.startServer(stubbornOptions(), c -> {
+                handler.set(Thread.currentThread());
+                started.countDown();
+                ignoreInterruptsUntil(release);
+            });
+            rt.connect("127.0.0.1", rt.servers().getFirst().port(),
+                    ConnectOptions.builder().joinDeadline(JOIN_DEADLINE).build());
+            await(started, "stubborn handler");
+            String name = handler.get().getName();
+            for (int i = 1; i <= 3; i++) {
+                InetException e = assertInetError(InetError.THREAD_NOT_TERMINATED, rt::close);
+                assertEquals(List.of(name), e.stragglers(), "close #" + i + " gives the same answer");
+                assertTrue(handler.get().isAlive());
+                assertEquals(1, rt.liveThreadCount(), "close #" + i);
+            }
+        } finally {
+            release.countDown();
+        }
+        handler.get().join(TestSupport.DEADLINE);
+        rt.close(); // the straggler has ended: now close returns normally
+        assertEquals(0, rt.liveThreadCount());
+    }
+
+    @Test
+    void closeAfterAFailedServerDisconnectStillReportsTheStraggler() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Thread> handler = new AtomicReference<>();
+        SocketRuntime rt = SocketRuntime.open();
+        try {
+            Server server = rt.startServer(stubbornOptions(), c -> {
+                handler.set(Thread.currentThread());
+                started.countDown();
+                ignoreInterruptsUntil(release);
+            });
+            rt.connect("127.0.0.1", server.port(), ConnectOptions.builder().joinDeadline(JOIN_DEADLINE).build());
+            await(started, "stubborn handler");
+            String name = handler.get().getName();
+            assertEquals(List.of(name), assertInetError(InetError.THREAD_NOT_TERMINATED, server::disconnect)
+                    .stragglers());
+            assertEquals(List.of(name), assertInetError(InetError.THREAD_NOT_TERMINATED, server::disconnect)
+                    .stragglers(), "a repeated disconnect gives the same answer");
+            InetException e = assertInetError(InetError.THREAD_NOT_TERMINATED, rt::close);
+            assertEquals(List.of(name), e.stragglers(), "the runtime still owns the thread it started");
+            assertEquals(1, rt.liveThreadCount());
+        } finally {
+            release.countDown();
+        }
+        handler.get().join(TestSupport.DEADLINE);
+        rt.close();
+        assertEquals(0, rt.liveThreadCount());
+    }
+
+    @Test
+    void closeAfterAFailedClientDisconnectStillReportsTheEventThread() throws Exception {
+        CountDownLatch release = new CountDownLatch(1);
+        CountDownLatch started = new CountDownLatch(1);
+        AtomicReference<Thread> callback = new AtomicReference<>();
+        SocketRuntime rt = SocketRuntime.open();
+        try {
+            Server server = rt.startServer(stubbornOptions(), LINE_ECHO); // one join deadline for all: keep it short
+            Connection c = rt.connect("127.0.0.1", server.port(),
+                    ConnectOptions.builder().joinDeadline(JOIN_DEADLINE).build());
+            c.enableEvents((conn, event, error) -> {
+                if (event == Event.READ) {
+                    callback.set(Thread.currentThread());
+                    started.countDown();
+                    ignoreInterruptsUntil(release);
+                }
+            }, java.util.EnumSet.of(Event.READ));
+            c.writeLine("wake the callback");
+            await(started, "stubborn callback");
+            String name = callback.get().getName();
+            assertEquals(List.of(name), assertInetError(InetError.THREAD_NOT_TERMINATED, c::disconnect)
+                    .stragglers());
+            assertFalse(rt.connections().contains(c), "the handle is gone, the thread is not");
+            InetException e = assertInetError(InetError.THREAD_NOT_TERMINATED, rt::close);
+            assertTrue(e.stragglers().contains(name), e::getMessage);
+        } finally {
+            release.countDown();
+        }
+        callback.get().join(TestSupport.DEADLINE);
+        rt.close();
+        assertEquals(0, rt.liveThreadCount());
+    }
 }

@@ -246,4 +246,21 @@ class ServerManagementTest {
             assertInetError(InetError.SERVER_STOPPED, () -> server.broadcast(new byte[1]));
         }
     }
+
+    @Test
+    void misusedArgumentsSayWhatIsWrong() throws Exception {
+        try (SocketRuntime rt = SocketRuntime.open()) {
+            Server server = rt.startServer(dev.socketloom.testing.TestSupport.loopback().build(),
+                    dev.socketloom.testing.TestSupport.LINE_ECHO);
+            InetException e = dev.socketloom.testing.TestSupport.assertInetError(InetError.INVALID_ARGUMENT,
+                    () -> server.throttle(0, 0, null));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().contains("minAcceptInterval must not be null"),
+                    e::getMessage);
+            NullPointerException npe = org.junit.jupiter.api.Assertions.assertThrows(NullPointerException.class,
+                    () -> server.awaitTermination(null));
+            org.junit.jupiter.api.Assertions.assertTrue(String.valueOf(npe.getMessage()).contains("timeout"),
+                    npe::getMessage);
+            server.disconnect();
+        }
+    }
 }

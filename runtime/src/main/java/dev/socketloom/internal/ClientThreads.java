@@ -8,8 +8,8 @@ import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The threads one server started for its clients (handlers, broadcast writers), with explicit states
- * {@code RUNNING -> SHUTDOWN -> TERMINATED}: while running, {@link #start} registers and starts a thread in one
- * step; from {@link #shutdown()} on it starts nothing, so a snapshot taken after it holds every thread that can still
+ * {@code RUNNING -> (DRAINING ->) SHUTDOWN -> TERMINATED}: while running, {@link #start} registers and starts a
+ * thread in one step; while draining (a graceful stop's grace period) only broadcast writers start; from {@link #shutdown()} on it starts nothing, so a snapshot taken after it holds every thread that can still
  * run; {@link #terminated()} is called once they have been joined, and releases {@link #awaitTermination}.
  *
  * <p>Threads that ended are dropped in batches: every client thread reports its end ({@link #ended()}), and once
@@ -21,7 +21,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * set costs a 32-byte node.
  */
 final class ClientThreads implements ThreadStarter {
-    private enum State { RUNNING, SHUTDOWN, TERMINATED }
+    private enum State { RUNNING, DRAINING, SHUTDOWN, TERMINATED }
 
     private static final int MIN_PRUNE = 64;
 
@@ -41,9 +41,21 @@ final class ClientThreads implements ThreadStarter {
     /** Starts and registers a thread; null once shut down. The registration cannot be missed by a snapshot. */
     @Override
     public Thread start(String name, Runnable body) {
+        return start(name, body, false);
+    }
+
+    /**
+     * Starts and registers a broadcast writer: as {@link #start}, but also while {@link #drain() draining} (a
+     * graceful stop's grace period), so that a server can still write to the clients it waits for.
+     */
+    Thread startWriter(String name, Runnable body) {
+        return start(name, body, true);
+    }
+
+    private Thread start(String name, Runnable body, boolean writer) {
         lock.lock();
         try {
-            if (state != State.RUNNING) {
+            if (state != State.RUNNING && !(writer && state == State.DRAINING)) {
                 return null;
             }
             Thread t = starter.start(name, body); // throws before anything is registered if it cannot start
@@ -78,11 +90,23 @@ final class ClientThreads implements ThreadStarter {
         pruneAt = Math.max(MIN_PRUNE, threads.size() * 2);
     }
 
+    /** Starts no client thread from now on, only broadcast writers (a graceful stop's grace period). */
+    void drain() {
+        lock.lock();
+        try {
+            if (state == State.RUNNING) {
+                state = State.DRAINING;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Starts nothing from now on. Idempotent. */
     void shutdown() {
         lock.lock();
         try {
-            if (state == State.RUNNING) {
+            if (state == State.RUNNING || state == State.DRAINING) {
                 state = State.SHUTDOWN;
             }
         } finally {

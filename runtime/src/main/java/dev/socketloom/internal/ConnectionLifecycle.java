@@ -227,7 +227,7 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
                 // still under the lock: a concurrent disconnect that sees CLOSED also sees the registries updated
                 runtime.unregister(self());
                 if (server != null) {
-                    server.unregister(self());
+                    server.unregister(self(), cause);
                 }
             }
             return manager;
@@ -346,7 +346,7 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
                         + " was closed by its " + which, expired(which));
             }
             throw new InetException(InetError.NOT_CONNECTED, s == State.CONNECTING
-                    ? "connection to " + remoteAddress() + " is still connecting"
+                    ? "connection to " + Sockets.describe(remoteAddress()) + " is still connecting"
                     : "connection to " + remoteAddress() + " is closed");
         }
     }

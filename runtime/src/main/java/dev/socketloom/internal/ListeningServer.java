@@ -55,6 +55,15 @@ final class ListeningServer implements Server {
     private Thread releasedKeeper; // guarded by lock: the keeper to join, when this server was the last one
     /** Set once the listener is closed and the acceptor joined: new connections are refused from then on. */
     private volatile boolean listenerReleased;
+    /** Set when the first stop, disconnect or runtime close begins ({@link #isStopping()}). */
+    private volatile boolean stopping;
+    /** Set when the clients are being disconnected (every stop's second phase): no broadcast from then on. */
+    private volatile boolean forcing;
+    /**
+     * Clients closed by a stop, a disconnect or the runtime's close, each counted once (by the close that ended it):
+     * a stop counts as forced the clients that were ended while it ran, whichever stop ended them.
+     */
+    private final AtomicInteger forcedCloses = new AtomicInteger();
 
     /** The TLS of new handshakes ({@link #reloadTls}); null for a plain server, which never becomes a TLS one. */
     private volatile TlsOptions tls;
@@ -125,8 +134,11 @@ final class ListeningServer implements Server {
         threads.ended();
     }
 
-    /** Called by a client connection when it closes. */
-    void unregister(SocketConnection c) {
+    /** Called by a client connection, once, when it closes, under its state lock; {@code cause} may be null. */
+    void unregister(SocketConnection c, CloseCause cause) {
+        if (cause == CloseCause.SERVER_STOP || cause == CloseCause.RUNTIME_CLOSE) {
+            forcedCloses.incrementAndGet();
+        }
         clients.remove(c);
     }
 
@@ -136,9 +148,14 @@ final class ListeningServer implements Server {
      * Closes the listener, stops starting client threads and releases the keeper; blocks on nothing. Returns the
      * threads this ends: the acceptor and, when this was the last server, the keeper.
      */
-    private List<Thread> stopAccepting() {
+    private List<Thread> stopAccepting(boolean drain) {
+        stopping = true;
         acceptor.close();
-        threads.shutdown();
+        if (drain) {
+            threads.drain();
+        } else {
+            threads.shutdown();
+        }
         List<Thread> ended = new ArrayList<>(2);
         lock.lock();
         try {
@@ -166,7 +183,8 @@ final class ListeningServer implements Server {
         if (cause == CloseCause.RUNTIME_CLOSE) {
             stopRecorder.runtimeClosing(clients.size());
         }
-        List<Thread> toJoin = stopAccepting();
+        forcing = true;
+        List<Thread> toJoin = stopAccepting(false);
         long closeNotifyBy = System.nanoTime() + options.joinDeadline().toNanos() / 2; // shared by all TLS clients
         Thread[] managers = ParallelClose.closeAll(clients.snapshot(), cause, closeNotifyBy, runtime.threads(),
                 "socketloom-server-" + port + "-closer");
@@ -195,9 +213,10 @@ final class ListeningServer implements Server {
     @Override
     public void disconnect() throws InetException {
         Object stop = stopRecorder.stopping();
-        int forced = clients.size();
-        List<String> stragglers = runtime.joins().join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline());
+        int forcedBefore = forcedCloses.get();
+        List<String> stragglers = runtime.join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline());
         terminated();
+        int forced = forcedCloses.get() - forcedBefore;
         stopRecorder.stopped(stop, StopKind.DISCONNECT, Duration.ZERO, 0, forced, stragglers);
         if (!stragglers.isEmpty()) {
             throw new InetException(InetError.THREAD_NOT_TERMINATED, "server on port " + port
@@ -222,23 +241,26 @@ final class ListeningServer implements Server {
         // The listener goes first, and the acceptor (a platform thread, never starved) is joined at once, so that
         // new connections are refused during the whole grace period: a load balancer sends them elsewhere.
         // a set: closeAll() below lists the acceptor and keeper again, and a straggler is reported once
-        Set<String> stragglers = new LinkedHashSet<>(runtime.joins().join(stopAccepting(), options.joinDeadline()));
+        Set<String> stragglers = new LinkedHashSet<>(runtime.join(stopAccepting(true), options.joinDeadline()));
         listenerReleased = true;
-        // with the acceptor gone no client is added any more: whoever leaves between the two counts finished on
-        // its own. Counting the difference (rather than each removal against a flag the end of the grace period
-        // clears) cannot lose a client that leaves just as the wait ends: it is in exactly one of the two counts.
+        // with the acceptor gone no client is added any more: each of the clients there now either finishes on its
+        // own or is closed by a stop - this one's forced end, or a disconnect or runtime close that overtakes it from
+        // another thread. Each close by a stop is counted once, by the close that did it, so a client is in exactly
+        // one of the two counts, also when it leaves just as the grace period ends.
+        int forcedBefore = forcedCloses.get();
         int before = running ? clients.size() : 0;
         clients.awaitEmpty(grace);
-        int forced = clients.size();
-        stragglers.addAll(runtime.joins().join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline()));
+        stragglers.addAll(runtime.join(closeAll(CloseCause.SERVER_STOP), options.joinDeadline()));
         terminated();
-        StopResult result = new StopResult(Math.max(0, before - forced), forced, List.copyOf(stragglers));
+        int forced = Math.min(before, forcedCloses.get() - forcedBefore);
+        StopResult result = new StopResult(before - forced, forced, List.copyOf(stragglers));
         stopRecorder.stopped(stop, StopKind.STOP, grace, result.graceful(), forced, result.stragglers());
         return result;
     }
 
     @Override
     public boolean awaitTermination(Duration timeout) throws InterruptedException {
+        Objects.requireNonNull(timeout, "awaitTermination(timeout): timeout must not be null");
         long end = System.nanoTime() + timeout.toNanos();
         if (!threads.awaitTermination(timeout)) {
             return false;
@@ -271,8 +293,11 @@ final class ListeningServer implements Server {
 
     @Override
     public void throttle(int maxClients, int maxClientsPerAddress, Duration minAcceptInterval) throws InetException {
-        if (maxClients < 0 || maxClientsPerAddress < 0 || minAcceptInterval == null
-                || minAcceptInterval.isNegative()) {
+        if (minAcceptInterval == null) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "throttle(" + maxClients + ", " + maxClientsPerAddress
+                    + ", null): minAcceptInterval must not be null (Duration.ZERO for none)");
+        }
+        if (maxClients < 0 || maxClientsPerAddress < 0 || minAcceptInterval.isNegative()) {
             throw new InetException(InetError.INVALID_ARGUMENT, "throttle(" + maxClients + ", "
                     + maxClientsPerAddress + ", " + minAcceptInterval + "): limits must not be negative");
         }
@@ -285,13 +310,18 @@ final class ListeningServer implements Server {
      * still blocked), and waits for them up to the client write timeout or, without one, the join deadline.
      */
     @Override
-    public int broadcast(byte[] data) throws InetException {
+    public int broadcast(byte[] data, Connection except) throws InetException {
         Objects.requireNonNull(data, "data");
-        ensureRunning();
+        if (forcing) { // during a grace period (stopping, not yet forcing) a broadcast still reaches the clients
+            throw new InetException(InetError.SERVER_STOPPED, "server on port " + port + " has been stopped");
+        }
         AtomicInteger reached = new AtomicInteger();
         List<Thread> writers = new ArrayList<>();
         for (SocketConnection c : clients.snapshot()) {
-            Thread t = threads.start("socketloom-server-" + port + "-broadcast", () -> {
+            if (c == except || !c.isOpenState()) {
+                continue; // the sender, or a client still in its PROXY header or TLS handshake
+            }
+            Thread t = threads.startWriter("socketloom-server-" + port + "-broadcast", () -> {
                 try {
                     c.write(data, 0, data.length);
                     reached.incrementAndGet();
@@ -369,6 +399,11 @@ final class ListeningServer implements Server {
     @Override
     public boolean isAccepting() {
         return !acceptor.isClosed() && !acceptor.isSuspended() && !listenerReleased;
+    }
+
+    @Override
+    public boolean isStopping() {
+        return stopping;
     }
 
     @Override

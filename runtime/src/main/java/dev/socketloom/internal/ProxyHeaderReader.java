@@ -40,7 +40,35 @@ final class ProxyHeaderReader {
         static final Preface NONE = new Preface(null, new byte[0]);
     }
 
+    /**
+     * In {@link ProxyProtocol#OPTIONAL} mode, how long bytes that are only the start of a signature ({@code \r\n},
+     * {@code PROX}) wait for the rest: a proxy sends its header at once, so a client still there after this is
+     * direct, and its bytes go to the handler instead of being lost to the header timeout.
+     */
+    static final Duration SNIFF_WINDOW = Duration.ofMillis(250);
+
+    private static final byte[] V1_SIGNATURE = "PROXY ".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+    private static final byte[] V2_SIGNATURE = {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55, 0x49, 0x54,
+        0x0A};
+
     private ProxyHeaderReader() {
+    }
+
+    /** Whether the {@code len} bytes read are a proper prefix of a signature, and nothing more yet. */
+    static boolean onlySignaturePrefix(byte[] buf, int len) {
+        return len > 0 && (isPrefix(V1_SIGNATURE, buf, len) || isPrefix(V2_SIGNATURE, buf, len));
+    }
+
+    private static boolean isPrefix(byte[] signature, byte[] buf, int len) {
+        if (len >= signature.length) {
+            return false;
+        }
+        for (int i = 0; i < len; i++) {
+            if (buf[i] != signature[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /**
@@ -55,6 +83,7 @@ final class ProxyHeaderReader {
         InputStream in = s.getInputStream();
         byte[] buf = new byte[INITIAL];
         int len = 0;
+        long sniffEnd = 0; // when the bytes became a bare signature prefix, plus the sniff window; 0: not yet
         try {
             while (true) {
                 ProxyHeaderParser.Result r = ProxyHeaderParser.parse(buf, len);
@@ -71,8 +100,15 @@ final class ProxyHeaderReader {
                 if (buf.length < len + upTo) {
                     buf = Arrays.copyOf(buf, len + upTo);
                 }
-                long remaining = deadline - System.nanoTime();
+                boolean sniffing = mode == ProxyProtocol.OPTIONAL && onlySignaturePrefix(buf, len);
+                if (sniffing && sniffEnd == 0) {
+                    sniffEnd = System.nanoTime() + SNIFF_WINDOW.toNanos();
+                }
+                long remaining = (sniffing ? Math.min(deadline, sniffEnd) : deadline) - System.nanoTime();
                 if (remaining <= 0) {
+                    if (sniffing) {
+                        return new Preface(null, Arrays.copyOf(buf, len)); // a direct client after all
+                    }
                     throw tooSlow(timeout, len);
                 }
                 s.setSoTimeout((int) Math.max(1, Math.min(Integer.MAX_VALUE, Duration.ofNanos(remaining).toMillis())));
@@ -83,11 +119,17 @@ final class ProxyHeaderReader {
                     if (len == 0 && mode == ProxyProtocol.OPTIONAL) {
                         return Preface.NONE; // a direct client that waits for the server to speak first
                     }
+                    if (sniffing) {
+                        return new Preface(null, Arrays.copyOf(buf, len)); // only looked like a signature
+                    }
                     throw tooSlow(timeout, len);
                 }
                 if (n < 0) {
                     if (len == 0 && mode == ProxyProtocol.OPTIONAL) {
                         return Preface.NONE;
+                    }
+                    if (sniffing) {
+                        return new Preface(null, Arrays.copyOf(buf, len)); // a direct client's last bytes
                     }
                     throw ProxyHeaderParser.invalid(len == 0 ? "connection closed before a PROXY header"
                             : "connection closed after " + len + " bytes of an incomplete PROXY header");

@@ -15,7 +15,10 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
 import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -37,6 +40,7 @@ public final class RuntimeCore implements SocketRuntime {
     private final Set<ListeningServer> servers = ConcurrentHashMap.newKeySet();
     private final Set<Dial> pendingConnects = ConcurrentHashMap.newKeySet();
     private final Threads threads = new Threads();
+    private final Stragglers stragglers = new Stragglers();
     private final JoinPolicy joins;
     private final Watchdog watchdog = new Watchdog(threads);
     private final Keeper keeper = new Keeper();
@@ -67,6 +71,19 @@ public final class RuntimeCore implements SocketRuntime {
     /** How disconnects, stops and close wait for the threads they interrupted. */
     JoinPolicy joins() {
         return joins;
+    }
+
+    /**
+     * Joins {@code toJoin} with this runtime's {@link JoinPolicy} and returns the names still alive at the deadline;
+     * those threads are remembered ({@link Stragglers}), so that every later close of the runtime joins and reports
+     * them again while they live, whichever call they first outlived.
+     */
+    List<String> join(Collection<Thread> toJoin, Duration deadline) {
+        List<String> late = joins.join(toJoin, deadline);
+        if (!late.isEmpty()) {
+            stragglers.record(toJoin, deadline);
+        }
+        return late;
     }
 
     Keeper keeper() {
@@ -264,7 +281,17 @@ public final class RuntimeCore implements SocketRuntime {
                 toJoin.add(c.closeOnce(null, CloseCause.RUNTIME_CLOSE, closeNotifyBy));
                 deadline = max(deadline, c.options().joinDeadline());
             }
-            List<String> stragglers = new ArrayList<>(joins.join(toJoin, deadline));
+            // threads that outlived an earlier join (a failed disconnect, stop or close): their owners have left the
+            // registries, so only this record still knows them; each is joined, and reported, once
+            Set<Thread> listed = Collections.newSetFromMap(new IdentityHashMap<>());
+            listed.addAll(toJoin);
+            for (Thread t : this.stragglers.alive()) {
+                if (listed.add(t)) {
+                    toJoin.add(t);
+                }
+            }
+            deadline = max(deadline, this.stragglers.deadline());
+            List<String> stragglers = new ArrayList<>(join(toJoin, deadline));
             for (ListeningServer s : List.copyOf(servers)) {
                 s.terminated();
             }

@@ -142,6 +142,11 @@ final class SocketConnection extends ConnectionLifecycle implements Threads.Self
     }
 
     @Override
+    public boolean isServerStopping() {
+        return server != null && server.isStopping();
+    }
+
+    @Override
     public InetSocketAddress localAddress() {
         Socket s = socket;
         return s != null && s.getLocalSocketAddress() instanceof InetSocketAddress a ? a : null;
@@ -185,7 +190,7 @@ final class SocketConnection extends ConnectionLifecycle implements Threads.Self
         if (t == null || t == Thread.currentThread()) {
             return;
         }
-        List<String> stragglers = runtime.joins().join(List.of(t), deadline);
+        List<String> stragglers = runtime.join(List.of(t), deadline);
         if (!stragglers.isEmpty()) {
             throw new InetException(InetError.THREAD_NOT_TERMINATED,
                     whose + " ignored the interrupt for " + options.joinDeadline(), null, stragglers);

@@ -108,4 +108,12 @@ final class Sockets {
         }
         closeQuietly(s);
     }
+
+    /** {@code host:port}, also for an address not resolved yet (whose {@code toString} is {@code host/<unresolved>:port}). */
+    static String describe(java.net.InetSocketAddress a) {
+        if (a == null || !a.isUnresolved()) {
+            return String.valueOf(a);
+        }
+        return a.getHostString() + ":" + a.getPort();
+    }
 }

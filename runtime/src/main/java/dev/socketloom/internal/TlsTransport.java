@@ -1,5 +1,6 @@
 package dev.socketloom.internal;
 
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -47,9 +48,26 @@ final class TlsTransport extends Socket {
         return raw.isClosed();
     }
 
+    /**
+     * The socket's input, except that closing it does not close the socket. When the server read the first handshake
+     * bytes with a PROXY header, the JDK's TLS engine reads them and then the socket through a
+     * {@link java.io.SequenceInputStream}, which closes each stream it exhausts: a peer's bare FIN would close the
+     * descriptor under the engine, whose end-of-stream handling then fails in {@link #shutdownInput()} ("Socket is
+     * closed") instead of reporting end of stream.
+     */
     @Override
     public InputStream getInputStream() throws IOException {
-        return raw.getInputStream();
+        return new FilterInputStream(raw.getInputStream()) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                return in.read(b, off, len); // straight through: FilterInputStream's own adds nothing
+            }
+
+            @Override
+            public void close() {
+                // the connection closes the socket itself, in closeOnce
+            }
+        };
     }
 
     @Override

@@ -37,10 +37,13 @@ final class LifecycleActions {
 
     /** Chains of up to {@code maxActions} actions, starting from a fresh runtime; with the timeout actions. */
     static ActionChainArbitrary<World> chains(int maxActions) {
+        // the timeout actions and the truth episodes (runtimes of their own) only for the real runtime, not the
+        // broken-join self-test
         return chains(maxActions, SocketRuntime::open)
                 .withAction(1, idle(TimeoutActions.readTimeoutMidRead()))
                 .withAction(1, idle(TimeoutActions.idleTimeoutMidRead()))
-                .withAction(1, idle(TimeoutActions.writeTimeoutMidWrite()));
+                .withAction(1, idle(TimeoutActions.writeTimeoutMidWrite()))
+                .withAction(1, idle(TruthActions.truthEpisode()));
     }
 
     /**
