@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.LongAdder;
 final class ClientSessions {
     private static final System.Logger LOG = System.getLogger("dev.socketloom");
 
-    private final RuntimeCore runtime;
+    private final ServerHost runtime;
     private final ListeningServer server;
     private final ConnectOptions clientOptions;
     private final ConnectionHandler handler;
@@ -31,7 +31,7 @@ final class ClientSessions {
     private final LongAdder handlerFailures = new LongAdder();
 
     /** {@code clientOptions}: the server's effective client options, one instance shared by all its clients. */
-    ClientSessions(RuntimeCore runtime, ListeningServer server, ConnectOptions clientOptions, ConnectionHandler handler,
+    ClientSessions(ServerHost runtime, ListeningServer server, ConnectOptions clientOptions, ConnectionHandler handler,
                    ClientSetup setup, ClientRegistry clients, ClientThreads threads, Acceptor acceptor) {
         this.runtime = runtime;
         this.server = server;
@@ -50,7 +50,7 @@ final class ClientSessions {
     void dispatch(Socket s) {
         InetSocketAddress remote = (InetSocketAddress) s.getRemoteSocketAddress();
         // null: the connection asks its socket for the address (one field less per idle connection)
-        SocketConnection c = new SocketConnection(RuntimeCore.nextId(), runtime, server, clientOptions, null);
+        SocketConnection c = new SocketConnection(runtime.nextConnectionId(), runtime, server, clientOptions, null);
         boolean opensOnOwnThread = setup.opensOnClientThread();
         try {
             Sockets.configure(s, clientOptions);
@@ -68,7 +68,7 @@ final class ClientSessions {
         } catch (InetException closed) {
             return; // the runtime is closing; adopt() already closed the connection
         }
-        if (c.startManager(RuntimeCore.clientThreadName(remote), c, threads)) { // the connection's run() is serve(c)
+        if (c.startManager(Sockets.clientThreadName(remote), c, threads)) { // the connection's run() is serve(c)
             if (!opensOnOwnThread) {
                 accepted.increment();
             }

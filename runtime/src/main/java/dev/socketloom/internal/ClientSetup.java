@@ -102,7 +102,7 @@ final class ClientSetup {
             return false;
         }
         if (!client.equals(peer)) {
-            Thread.currentThread().setName(RuntimeCore.clientThreadName(client)); // names say whom it serves
+            Thread.currentThread().setName(Sockets.clientThreadName(client)); // names say whom it serves
         }
         return true;
     }

@@ -33,13 +33,14 @@ import java.net.Socket;
  * never waits for it (see {@link #expire}): the deadline that ends a stuck close_notify is the watchdog's own. The fields the subclass reads are written here, under the
  * state lock, and volatile for lock-free reads.
  */
-abstract sealed class ConnectionLifecycle extends AbstractConnection permits SocketConnection {
+abstract sealed class ConnectionLifecycle extends AbstractConnection implements Watchdog.Watched
+        permits SocketConnection {
 
     private enum State { CONNECTING, OPEN, CLOSED }
 
     private final long id;
-    final RuntimeCore runtime;
-    final ListeningServer server;
+    final ConnectionHost runtime;
+    final AcceptingServer server;
     final ConnectOptions options;
     final ConnectionIo io;
     /** Where this connection goes; null for accepted connections, whose socket knows (and not kept twice). */
@@ -70,7 +71,7 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
      * Every field here is paid for by every idle connection, so what can be derived is derived (the thread name,
      * the activity, the address of an accepted connection).
      */
-    ConnectionLifecycle(long id, RuntimeCore runtime, ListeningServer server, ConnectOptions options,
+    ConnectionLifecycle(long id, ConnectionHost runtime, AcceptingServer server, ConnectOptions options,
                      InetSocketAddress remote) {
         this.id = id;
         this.runtime = runtime;
@@ -236,7 +237,7 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
     }
 
     /** Watchdog hook: closes the connection if its write or idle deadline passed. */
-    void checkDeadlines(long now) {
+    public void checkDeadlines(long now) {
         if (state != State.OPEN) {
             return;
         }
@@ -294,15 +295,15 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection permits Soc
 
     /** The name of the thread that manages this connection: {@code socketloom-client-<address>:<port>}. */
     String threadName() {
-        return RuntimeCore.clientThreadName(remoteAddress());
+        return Sockets.clientThreadName(remoteAddress());
     }
 
-    ConnectOptions options() {
+    public ConnectOptions options() {
         return options;
     }
 
     /** The server that accepted this connection, or null on the client side. */
-    ListeningServer server() {
+    AcceptingServer server() {
         return server;
     }
 

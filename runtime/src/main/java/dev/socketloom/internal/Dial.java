@@ -75,7 +75,7 @@ final class Dial implements AutoCloseable {
         if (host == null || host.isBlank()) {
             throw new InetException(InetError.INVALID_ARGUMENT, "host must not be empty");
         }
-        RuntimeCore.checkPort(port);
+        Sockets.checkPort(port);
         InetAddress[] all;
         try {
             all = InetAddress.getAllByName(host);

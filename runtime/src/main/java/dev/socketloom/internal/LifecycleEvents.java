@@ -108,7 +108,7 @@ final class LifecycleEvents {
     }
 
     private static int serverPort(ConnectionLifecycle c) {
-        ListeningServer server = c.server();
+        AcceptingServer server = c.server();
         return server == null ? 0 : server.port();
     }
 

@@ -37,8 +37,8 @@ import java.util.concurrent.locks.ReentrantLock;
  * closes that free the carriers it needs. {@link RuntimeCore#close()} runs the same first phase for every server
  * before its own single join.
  */
-final class ListeningServer implements Server {
-    private final RuntimeCore runtime;
+final class ListeningServer implements Server, AcceptingServer {
+    private final ServerHost runtime;
     private final ServerOptions options;
     private final ConnectOptions clientOptions;
     private final int port;
@@ -59,7 +59,7 @@ final class ListeningServer implements Server {
     /** The TLS of new handshakes ({@link #reloadTls}); null for a plain server, which never becomes a TLS one. */
     private volatile TlsOptions tls;
 
-    private ListeningServer(RuntimeCore runtime, ServerOptions options, ConnectionHandler handler,
+    private ListeningServer(ServerHost runtime, ServerOptions options, ConnectionHandler handler,
                             ServerSocket listener) {
         this.runtime = runtime;
         this.options = options;
@@ -76,7 +76,7 @@ final class ListeningServer implements Server {
     }
 
     /** Binds the listening socket with SO_REUSEADDR (L11: a restarted server need not wait for TIME_WAIT). */
-    static ListeningServer bind(RuntimeCore runtime, ServerOptions options, ConnectionHandler handler)
+    static ListeningServer bind(ServerHost runtime, ServerOptions options, ConnectionHandler handler)
             throws InetException {
         ServerSocket ss = null;
         InetSocketAddress address = new InetSocketAddress(options.bindAddress(), options.port());
@@ -116,17 +116,20 @@ final class ListeningServer implements Server {
     }
 
     /** The body of a client's thread (through {@link SocketConnection#run()}): see {@link ClientSessions#serve}. */
-    void serve(SocketConnection c) {
+    @Override
+    public void serve(SocketConnection c) {
         sessions.serve(c);
     }
 
     /** A client thread's body has returned (see {@link ClientThreads#ended()}). */
-    void threadEnded() {
+    @Override
+    public void threadEnded() {
         threads.ended();
     }
 
     /** Called by a client connection when it closes. */
-    void unregister(SocketConnection c) {
+    @Override
+    public void unregister(SocketConnection c) {
         clients.remove(c);
     }
 

@@ -28,7 +28,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * counts every thread it starts, the watchdog for write and idle deadlines, and the keeper that holds the JVM alive
  * while servers run.
  */
-public final class RuntimeCore implements SocketRuntime {
+public final class RuntimeCore implements SocketRuntime, ServerHost {
     private static final AtomicLong IDS = new AtomicLong();
     private static final Duration INTERNAL_JOIN = Duration.ofSeconds(10);
 
@@ -57,24 +57,33 @@ public final class RuntimeCore implements SocketRuntime {
         return IDS.incrementAndGet();
     }
 
+    @Override
+    public long nextConnectionId() {
+        return nextId();
+    }
+
     // ------------------------------------------------------------------ threads
 
     /** Starts (and counts) every thread of this runtime. */
-    Threads threads() {
+    @Override
+    public Threads threads() {
         return threads;
     }
 
     /** How disconnects, stops and close wait for the threads they interrupted. */
-    JoinPolicy joins() {
+    @Override
+    public JoinPolicy joins() {
         return joins;
     }
 
-    Keeper keeper() {
+    @Override
+    public Keeper keeper() {
         return keeper;
     }
 
     /** Enforces write, idle, TLS handshake and close_notify deadlines. */
-    Watchdog watchdog() {
+    @Override
+    public Watchdog watchdog() {
         return watchdog;
     }
 
@@ -105,7 +114,8 @@ public final class RuntimeCore implements SocketRuntime {
      * its deadlines; if the runtime closed concurrently, the connection is closed and NOT_INITIALIZED thrown. The
      * server added it to its registry before this, so a concurrent close either finds it there or sees it here.
      */
-    void adopt(SocketConnection c) throws InetException {
+    @Override
+    public void adopt(SocketConnection c) throws InetException {
         watchIfOpen(c);
     }
 
@@ -119,14 +129,16 @@ public final class RuntimeCore implements SocketRuntime {
         }
     }
 
-    void unregister(SocketConnection c) {
+    @Override
+    public void unregister(SocketConnection c) {
         connections.remove(c);
         if (c.needsWatchdog()) {
             watchdog.unwatch(c);
         }
     }
 
-    void unregister(ListeningServer s) {
+    @Override
+    public void unregister(ListeningServer s) {
         servers.remove(s);
     }
 
@@ -150,17 +162,6 @@ public final class RuntimeCore implements SocketRuntime {
     }
 
     // ------------------------------------------------------------------ connect
-
-    static void checkPort(int port) throws InetException {
-        if (port < 1 || port > 65_535) {
-            throw new InetException(InetError.INVALID_ARGUMENT, "port must be 1..65535, was " + port);
-        }
-    }
-
-    static String clientThreadName(InetSocketAddress a) {
-        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
-        return "socketloom-client-" + host + ":" + a.getPort();
-    }
 
     /** Connects on the caller's thread, to every address {@code host} resolves to if need be ({@link Dial}). */
     @Override
@@ -218,7 +219,7 @@ public final class RuntimeCore implements SocketRuntime {
         if (host == null || host.isBlank()) {
             throw new InetException(InetError.INVALID_ARGUMENT, "host must not be empty");
         }
-        checkPort(port);
+        Sockets.checkPort(port);
         InetSocketAddress unresolved = InetSocketAddress.createUnresolved(host, port);
         SocketConnection c = new SocketConnection(nextId(), this, null, options, unresolved);
         EventPump pump = new EventPump(c, handler, EnumSet.allOf(Event.class), host, port);

@@ -30,7 +30,7 @@ import java.util.Set;
  */
 final class SocketConnection extends ConnectionLifecycle implements Threads.SelfCounting {
 
-    SocketConnection(long id, RuntimeCore runtime, ListeningServer server, ConnectOptions options,
+    SocketConnection(long id, ConnectionHost runtime, AcceptingServer server, ConnectOptions options,
                      InetSocketAddress remote) {
         super(id, runtime, server, options, remote);
     }

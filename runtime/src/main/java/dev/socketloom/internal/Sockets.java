@@ -108,4 +108,17 @@ final class Sockets {
         }
         closeQuietly(s);
     }
+
+    /** Throws INVALID_ARGUMENT unless {@code port} is a TCP port (1..65535). */
+    static void checkPort(int port) throws InetException {
+        if (port < 1 || port > 65_535) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "port must be 1..65535, was " + port);
+        }
+    }
+
+    /** The name of the thread that manages a connection with {@code a}: {@code socketloom-client-<host>:<port>}. */
+    static String clientThreadName(InetSocketAddress a) {
+        String host = a.getAddress() != null ? a.getAddress().getHostAddress() : a.getHostString();
+        return "socketloom-client-" + host + ":" + a.getPort();
+    }
 }

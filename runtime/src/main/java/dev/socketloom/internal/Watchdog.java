@@ -23,7 +23,7 @@ final class Watchdog {
     private static final long MAX_TICK = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final Threads threads;
-    private final Set<SocketConnection> watched = ConcurrentHashMap.newKeySet();
+    private final Set<Watched> watched = ConcurrentHashMap.newKeySet();
     private final Set<Deadline> deadlines = ConcurrentHashMap.newKeySet();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition wake = lock.newCondition();
@@ -33,11 +33,20 @@ final class Watchdog {
     private long tickNanos = MAX_TICK; // guarded by lock
     private long plannedWake = Long.MAX_VALUE; // guarded by lock: when the thread wakes next, if it waits
 
+    /** What the watchdog checks on every tick: a connection with write or idle deadlines. */
+    public interface Watched {
+        /** The options whose write and idle timeouts set the tick. */
+        dev.socketloom.ConnectOptions options();
+
+        /** Closes the connection if one of its deadlines passed by {@code now} ({@link System#nanoTime()}). */
+        void checkDeadlines(long now);
+    }
+
     Watchdog(Threads threads) {
         this.threads = threads;
     }
 
-    void watch(SocketConnection c) {
+    void watch(Watched c) {
         watched.add(c);
         long smallest = Long.MAX_VALUE;
         Duration w = c.options().writeTimeout();
@@ -61,7 +70,7 @@ final class Watchdog {
         }
     }
 
-    void unwatch(SocketConnection c) {
+    void unwatch(Watched c) {
         watched.remove(c);
     }
 
@@ -143,7 +152,7 @@ final class Watchdog {
                 lock.unlock();
                 try {
                     now = System.nanoTime();
-                    for (SocketConnection c : watched) {
+                    for (Watched c : watched) {
                         c.checkDeadlines(now);
                     }
                     for (Deadline d : deadlines) {
