@@ -17,4 +17,5 @@ module dev.socketloom {
     requires jdk.net;
 
     exports dev.socketloom;
+    exports dev.socketloom.inet;
 }
