@@ -9,7 +9,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * handle values, but every reuse bumps the generation, so a stale handle never matches the new occupant. A slot whose
  * generation is exhausted is retired rather than wrapped, so a stale handle is always detected.
  */
-public final class HandleTable {
+final class HandleTable {
     private static final int INDEX_BITS = 16;
     private static final int MAX_SLOTS = 1 << INDEX_BITS;
     private static final int INDEX_MASK = MAX_SLOTS - 1;
@@ -24,7 +24,7 @@ public final class HandleTable {
     private int size;
 
     /** Stores {@code value} and returns its handle, or -1 if all 65 536 slots are in use. */
-    public int add(Object value) {
+    int add(Object value) {
         lock.lock();
         try {
             int index;
@@ -52,7 +52,7 @@ public final class HandleTable {
     }
 
     /** The value of a live handle, or null if the handle is invalid or stale. */
-    public Object get(int handle) {
+    Object get(int handle) {
         lock.lock();
         try {
             int index = indexOf(handle);
@@ -63,7 +63,7 @@ public final class HandleTable {
     }
 
     /** Removes a live handle and returns its value, or null if it was invalid or stale. */
-    public Object remove(int handle) {
+    Object remove(int handle) {
         lock.lock();
         try {
             int index = indexOf(handle);
@@ -86,7 +86,7 @@ public final class HandleTable {
     }
 
     /** Replaces the value of a live handle; returns false if the handle is invalid or stale. */
-    public boolean replace(int handle, Object value) {
+    boolean replace(int handle, Object value) {
         lock.lock();
         try {
             int index = indexOf(handle);
@@ -101,7 +101,7 @@ public final class HandleTable {
     }
 
     /** Removes every handle: each becomes stale. */
-    public void clear() {
+    void clear() {
         lock.lock();
         try {
             for (int i = 0; i < nextIndex; i++) {
@@ -115,7 +115,7 @@ public final class HandleTable {
     }
 
     /** Number of live handles. */
-    public int size() {
+    int size() {
         lock.lock();
         try {
             return size;

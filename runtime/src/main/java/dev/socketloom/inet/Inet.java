@@ -21,8 +21,8 @@ import java.util.Arrays;
  * throw, but return {@link #INET_ERROR} / {@link #INVALID_SOCKET} (or {@code false} / {@code null}) and set a
  * per-thread last error read with {@link #getLastError()}.
  *
- * <p><b>Lifecycle.</b> {@link #initialize()} opens one process-wide {@link SocketRuntime}; {@link #uninitialize()}
- * closes it ({@linkplain dev.socketloom##L8 L8}) and invalidates every handle. A handle is valid from the call that
+ * <p><b>Lifecycle.</b> {@link #initialize()} opens one process-wide {@link dev.socketloom.SocketRuntime};
+ * {@link #uninitialize()} closes it ({@linkplain dev.socketloom##L8 L8}) and invalidates every handle. A handle is valid from the call that
  * returned it until {@link #disconnect} (or, for a server's client, until its session ends). Handle values may be
  * reused afterwards, but a stale handle always fails with {@link InetError#INVALID_HANDLE} and never reaches the new
  * connection ({@linkplain dev.socketloom##L7 L7}).
@@ -61,7 +61,8 @@ public final class Inet {
     /**
      * SocketLoom extension for {@link #serverStart}: every client must start with a PROXY protocol header (v1 or v2),
      * as sent by haproxy's {@code send-proxy} / {@code send-proxy-v2}; the client's handle then reports the original
-     * client ({@link ProxyProtocol#REQUIRED}, {@linkplain dev.socketloom##L14 L14}). Not valid for connects.
+     * client ({@link dev.socketloom.ProxyProtocol#REQUIRED}, {@linkplain dev.socketloom##L14 L14}). Not valid for
+     * connects.
      */
     public static final int INET_OPTION_PROXY_PROTOCOL = 0x2000;
 

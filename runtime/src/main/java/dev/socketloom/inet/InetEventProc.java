@@ -14,7 +14,8 @@ public interface InetEventProc {
      *
      * @param handle the connection's handle (for a server: the accepted client's handle)
      * @param event  one of the {@code Inet.INET_EVENT_*} constants
-     * @param error  an {@link InetError#code()} for {@code INET_EVENT_ERROR} and {@code INET_EVENT_TIMEOUT}, else 0
+     * @param error  an {@link dev.socketloom.InetError#code()} for {@code INET_EVENT_ERROR} and
+     *               {@code INET_EVENT_TIMEOUT}, else 0
      */
     void onEvent(int handle, int event, int error);
 }

@@ -11,7 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * one lock (held only around non-blocking work and the runtime's own open and close), so a closing facade never
  * misses a connection that was being registered.
  */
-public final class InetRuntime {
+final class InetRuntime {
     private static final ReentrantLock LOCK = new ReentrantLock();
     private static volatile SocketRuntime runtime;
 
