@@ -1,9 +1,9 @@
 /**
  * SocketLoom: SocketWrench's client/server socket model on Java 21 virtual threads.
  *
- * <p>Only {@code dev.socketloom} is exported; {@code dev.socketloom.internal} holds the mechanics (acceptor loop,
- * registries, join logic, line reader, back-off) and is not part of the API, nor is
- * {@code dev.socketloom.internal.jfr}, the Flight Recorder events.
+ * <p>Two packages are exported: {@code dev.socketloom}, the Java API, and {@code dev.socketloom.inet}, the
+ * SocketWrench-style facade over it. The packages under {@code dev.socketloom.internal} hold the mechanics, one area
+ * each (runtime, server, connection, TLS, PROXY, dialing, JFR events, errors, utilities), and are not part of the API.
  *
  * <p>{@code jdk.jfr} is required statically: a JDK module, not a dependency, and optional at run time. Where it is
  * resolved (always on the class path; on the module path whenever JFR can run at all, for example with
@@ -17,4 +17,5 @@ module dev.socketloom {
     requires jdk.net;
 
     exports dev.socketloom;
+    exports dev.socketloom.inet;
 }

@@ -1,6 +1,6 @@
 package dev.socketloom;
 
-import dev.socketloom.internal.RuntimeCore;
+import dev.socketloom.internal.runtime.RuntimeCore;
 import java.util.List;
 
 /**

@@ -1,6 +1,6 @@
 package dev.socketloom;
 
-import dev.socketloom.internal.TlsContexts;
+import dev.socketloom.internal.tls.TlsContexts;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

@@ -17,7 +17,7 @@
  *       ({@code InetGetLastError}).</li>
  *   <li>{@link dev.socketloom.TlsOptions} adds TLS to clients, servers or an open connection
  *       ({@code INET_OPTION_SECURE}); {@link dev.socketloom.TlsInfo} reports what a handshake negotiated.</li>
- *   <li>{@link dev.socketloom.Inet} is the SocketWrench-compatible facade over {@code int} handles, for porting.</li>
+ *   <li>{@link dev.socketloom.inet.Inet} is the SocketWrench-compatible facade over {@code int} handles, for porting.</li>
  * </ul>
  *
  * <h2 id="threads">Threads</h2>

@@ -1,5 +1,6 @@
 package dev.socketloom;
 
+import dev.socketloom.inet.Inet;
 import static dev.socketloom.testing.TestSupport.BYTE_ECHO;
 import static dev.socketloom.testing.TestSupport.DEADLINE;
 import static dev.socketloom.testing.TestSupport.LINE_ECHO;

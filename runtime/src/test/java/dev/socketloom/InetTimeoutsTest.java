@@ -1,5 +1,6 @@
 package dev.socketloom;
 
+import dev.socketloom.inet.Inet;
 import static dev.socketloom.testing.TestSupport.DEADLINE;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

@@ -7,6 +7,7 @@ import static dev.socketloom.testing.TestSupport.awaitCondition;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.socketloom.inet.Inet;
 import dev.socketloom.testing.Blackhole;
 import dev.socketloom.testing.TestNames;
 import dev.socketloom.testing.TestSupport;

@@ -11,6 +11,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.socketloom.inet.Inet;
 import dev.socketloom.testing.LogCapture;
 import dev.socketloom.testing.ProxyHeaders;
 import dev.socketloom.testing.RawClient;

@@ -291,7 +291,7 @@ public final class Report {
     }
 
     /**
-     * The project's performance bars (DESIGN.md §4, docs/benchmarks.md), all as ratios from one run: echo at least
+     * The project's performance bars (docs/benchmarks.md), all as ratios from one run: echo at least
      * 0.97x raw virtual threads at every connection count and at least 1.0x Netty epoll from 100 connections on; the
      * pipelined line protocol at least 0.97x raw virtual threads over a BufferedInputStream; connect + close at least
      * 0.95x raw virtual threads; Server.disconnect() of 10 000 clients no slower than Netty epoll; at most 256 B of

@@ -1,6 +1,6 @@
 package dev.socketloom.lifecycle;
 
-import dev.socketloom.internal.RuntimeCore;
+import dev.socketloom.internal.runtime.RuntimeCore;
 import net.jqwik.api.AfterFailureMode;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;

@@ -1,5 +1,6 @@
 package dev.socketloom.lifecycle;
 
+import dev.socketloom.inet.Inet;
 import dev.socketloom.lifecycle.EventSteps.Ending;
 import dev.socketloom.lifecycle.EventSteps.ReadKind;
 import dev.socketloom.lifecycle.EventSteps.Stubborn;

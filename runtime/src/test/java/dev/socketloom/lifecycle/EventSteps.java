@@ -9,7 +9,7 @@ import dev.socketloom.ConnectOptions;
 import dev.socketloom.Connection;
 import dev.socketloom.Event;
 import dev.socketloom.EventHandler;
-import dev.socketloom.Inet;
+import dev.socketloom.inet.Inet;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import dev.socketloom.lifecycle.World.ClientModel;

@@ -46,8 +46,8 @@ class PinningCheckSelfTest {
 
     @Test
     void productionFilterIgnoresTestFrames() {
-        assertTrue(PinRecorder.PRODUCTION.test("dev.socketloom.internal.SocketConnection"));
-        assertTrue(PinRecorder.PRODUCTION.test("dev.socketloom.Inet"));
+        assertTrue(PinRecorder.PRODUCTION.test("dev.socketloom.internal.connection.SocketConnection"));
+        assertTrue(PinRecorder.PRODUCTION.test("dev.socketloom.inet.Inet"));
         assertTrue(!PinRecorder.PRODUCTION.test(PinningCheckSelfTest.class.getName() + "$Blocker"));
         assertTrue(!PinRecorder.PRODUCTION.test("java.lang.VirtualThread"));
     }

@@ -1,6 +1,6 @@
 package dev.socketloom.lifecycle;
 
-import dev.socketloom.internal.JoinPolicy;
+import dev.socketloom.internal.util.JoinPolicy;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;

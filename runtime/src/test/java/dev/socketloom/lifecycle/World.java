@@ -13,7 +13,7 @@ import dev.socketloom.Connection;
 import dev.socketloom.ConnectionHandler;
 import dev.socketloom.Event;
 import dev.socketloom.EventHandler;
-import dev.socketloom.Inet;
+import dev.socketloom.inet.Inet;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import dev.socketloom.ProxyHeader;

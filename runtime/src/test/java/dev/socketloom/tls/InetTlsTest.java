@@ -4,9 +4,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.socketloom.Inet;
+import dev.socketloom.inet.Inet;
 import dev.socketloom.InetError;
-import dev.socketloom.InetEventProc;
+import dev.socketloom.inet.InetEventProc;
 import dev.socketloom.TlsOptions;
 import dev.socketloom.testing.TestPki;
 import java.util.List;

@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * L13's close: a graceful disconnect of a TLS connection sends close_notify, {@code abort()} sends a reset without it,
  * and no close blocks past the join deadline in the situations where the JDK's {@code SSLSocket.close()} hangs, each
  * run on this JDK with virtual threads: a writer blocked on a full send buffer (JDK-8241239, JDK-8309305), a full send
- * buffer with no writer ({@code dev.socketloom.internal.TlsLayerCloseTest}, which can fill a buffer exactly), a reader
+ * buffer with no writer ({@code dev.socketloom.internal.tls.TlsLayerCloseTest}, which can fill a buffer exactly), a reader
  * blocked waiting for data (JDK-8258753). Closes during the handshake (JDK-8274524) are in {@link TlsLifecycleTest}.
  * The peer is an {@link EnginePeer}, which sees what is on the wire.
  */

@@ -7,7 +7,7 @@ import dev.socketloom.stress.scenario.RollingRestartScenario;
 import org.junit.jupiter.api.Test;
 
 /**
- * Rolling restarts behind a real haproxy lose no request (L14, DESIGN section 6), with each PROXY protocol version.
+ * Rolling restarts behind a real haproxy lose no request (L14), with each PROXY protocol version.
  * Skipped, with the reason, where haproxy is not installed ({@code .ci/run} installs it).
  */
 class RollingRestartScenarioTest extends WarmJdk {

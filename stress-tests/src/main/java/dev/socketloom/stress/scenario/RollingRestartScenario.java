@@ -19,7 +19,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
- * A rolling restart behind a real haproxy with zero failed requests (L14, DESIGN section 6): two {@code serve}
+ * A rolling restart behind a real haproxy with zero failed requests (L14): two {@code serve}
  * instances (child JVMs, PROXY protocol REQUIRED, answering each line with the client address they see) behind
  * haproxy with {@code send-proxy} (v1) or {@code send-proxy-v2} (v2). Clients make short exchanges through haproxy
  * (connect, two request/response lines, close) without pause, while each instance in turn is drained in haproxy

@@ -39,7 +39,8 @@ public final class Main {
         if (mode.equals("module")) {
             check(api.isNamed() && api.getName().equals("dev.socketloom"), "SocketLoom in " + api);
             check(self.isNamed() && self.getName().equals("example.consumer"), "consumer in " + self);
-            check(!api.isExported("dev.socketloom.internal"), "dev.socketloom.internal is not exported");
+            check(!api.isExported("dev.socketloom.internal.runtime"), "dev.socketloom.internal.runtime is not exported");
+            check(api.isExported("dev.socketloom.inet"), "the facade package dev.socketloom.inet is exported");
             version = api.getDescriptor().rawVersion().orElse(null);
         } else {
             check(!api.isNamed() && !self.isNamed(), "class path: " + api + ", " + self);

@@ -6,7 +6,7 @@ public final class Main {
     }
 
     public static void main(String[] args) throws Exception {
-        dev.socketloom.internal.RuntimeCore core = new dev.socketloom.internal.RuntimeCore();
+        dev.socketloom.internal.runtime.RuntimeCore core = new dev.socketloom.internal.runtime.RuntimeCore();
         core.close();
     }
 }
