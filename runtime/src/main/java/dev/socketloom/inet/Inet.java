@@ -11,9 +11,7 @@ import static dev.socketloom.inet.InetCalls.requireProc;
 import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import dev.socketloom.TlsOptions;
-import dev.socketloom.internal.connection.InternalAccess;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -31,59 +29,7 @@ import java.util.Arrays;
  * connection's own virtual thread (for a server: the accepted client's thread) and may call any method here,
  * including {@code disconnect} of their own handle ({@linkplain dev.socketloom##L5 L5}).
  */
-public final class Inet {
-    /** Returned by calls that return a count or status when they fail. */
-    public static final int INET_ERROR = -1;
-    /** Returned by calls that return a handle when they fail. */
-    public static final int INVALID_SOCKET = -1;
-
-    /** No options. */
-    public static final int INET_OPTION_NONE = 0;
-    /** SO_REUSEADDR; servers always use it, for clients it is accepted and has no effect. */
-    public static final int INET_OPTION_REUSEADDRESS = 0x0001;
-    /** SO_KEEPALIVE. */
-    public static final int INET_OPTION_KEEPALIVE = 0x0002;
-    /** TCP_NODELAY (disable Nagle). */
-    public static final int INET_OPTION_NODELAY = 0x0004;
-    /**
-     * Implicit TLS, as SocketWrench's {@code INET_OPTION_SECURE}: a client shakes hands right after connecting (with
-     * the JDK's default trust and the host name verified, or with the credentials passed), a server with every client
-     * it accepts (it needs credentials: a certificate and its key). See {@link TlsOptions}.
-     */
-    public static final int INET_OPTION_SECURE = 0x1000;
-    /**
-     * <b>Unsafe:</b> with {@link #INET_OPTION_SECURE}, the server is trusted: its certificate is not validated at all
-     * (chain, expiry, host name), so anyone on the path could impersonate it. Named and numbered after SocketWrench's
-     * {@code INET_OPTION_TRUSTEDSITE} ({@code swOptionTrustedSite}, {@code &H800}: "the server certificate will not be
-     * validated and the connection will always be permitted"); without {@code INET_OPTION_SECURE} it has no effect.
-     */
-    public static final int INET_OPTION_TRUSTEDSITE = 0x0800;
-    /**
-     * SocketLoom extension for {@link #serverStart}: every client must start with a PROXY protocol header (v1 or v2),
-     * as sent by haproxy's {@code send-proxy} / {@code send-proxy-v2}; the client's handle then reports the original
-     * client ({@link dev.socketloom.ProxyProtocol#REQUIRED}, {@linkplain dev.socketloom##L14 L14}). Not valid for
-     * connects.
-     */
-    public static final int INET_OPTION_PROXY_PROTOCOL = 0x2000;
-
-    /** The connection was established (a server's client: accepted). */
-    public static final int INET_EVENT_CONNECT = 1;
-    /** The peer closed the connection. */
-    public static final int INET_EVENT_DISCONNECT = 2;
-    /** Data is available to read. */
-    public static final int INET_EVENT_READ = 3;
-    /** Data can be written. */
-    public static final int INET_EVENT_WRITE = 4;
-    /** The idle timeout expired. */
-    public static final int INET_EVENT_TIMEOUT = 5;
-    /** Events were canceled. */
-    public static final int INET_EVENT_CANCEL = 6;
-    /** An error occurred; the callback's error argument holds its code. */
-    public static final int INET_EVENT_ERROR = 7;
-
-    /** Mask bit for {@link #enableEvents}: event {@code e} is enabled when {@code mask & (1 << e)} is set. */
-    public static final int INET_EVENT_MASK_ALL = 0xFE;
-
+public final class Inet implements InetConstants {
     private Inet() {
     }
 
@@ -274,13 +220,7 @@ public final class Inet {
      * @return 0 or {@link #INET_ERROR}
      */
     public static int serverThrottle(int handle, int maxClients, int maxClientsPerAddress, int minIntervalMs) {
-        return call(() -> {
-            if (minIntervalMs < 0) {
-                throw new InetException(InetError.INVALID_ARGUMENT, "interval must not be negative");
-            }
-            server(handle).throttle(maxClients, maxClientsPerAddress, Duration.ofMillis(minIntervalMs));
-            return 0;
-        }, INET_ERROR);
+        return run(() -> InetSessions.serverThrottle(handle, maxClients, maxClientsPerAddress, minIntervalMs));
     }
 
     /**
@@ -398,12 +338,7 @@ public final class Inet {
      * @param timeoutMs how long to wait for data, in milliseconds
      */
     public static boolean isReadable(int handle, int timeoutMs) {
-        return call(() -> {
-            if (timeoutMs < 0) {
-                throw new InetException(InetError.INVALID_ARGUMENT, "timeout must not be negative");
-            }
-            return InternalAccess.awaitReadable(connection(handle), Duration.ofMillis(timeoutMs));
-        }, false);
+        return call(() -> InetSessions.isReadable(handle, timeoutMs), false);
     }
 
     /**

@@ -143,4 +143,21 @@ final class InetSessions {
             c.disconnect();
         }
     }
+
+    /** InetServerThrottle: a negative interval is refused, 0 means unlimited. */
+    static void serverThrottle(int handle, int maxClients, int maxClientsPerAddress, int minIntervalMs)
+            throws InetException {
+        if (minIntervalMs < 0) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "interval must not be negative");
+        }
+        InetHandles.server(handle).throttle(maxClients, maxClientsPerAddress, Duration.ofMillis(minIntervalMs));
+    }
+
+    /** InetIsReadable: waits up to {@code timeoutMs} for data or end of stream; a negative timeout is refused. */
+    static boolean isReadable(int handle, int timeoutMs) throws InetException {
+        if (timeoutMs < 0) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "timeout must not be negative");
+        }
+        return InternalAccess.awaitReadable(InetHandles.connection(handle), Duration.ofMillis(timeoutMs));
+    }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The byte path of one connection: reads through a {@link ReadBuffer} under the read lock, writes under the write
@@ -381,41 +380,15 @@ final class ConnectionIo extends Activity {
 
     /**
      * {@link #awaitData(int, ReadBuffer.Progress)} for the event pump {@code waiter}, which publishes the buffered
-     * count while it holds the read side ({@link #available} reads it), and queues behind readers of other threads
-     * instead of taking the lock before them again and again at the end of every slice.
+     * count while it holds the read side ({@link #available} reads it) and queues behind other readers
+     * ({@link DataWait}).
      */
     ReadBuffer.DataState awaitData(int sliceMillis, ReadBuffer.Progress reported, EventPump waiter)
             throws IOException {
         if (!conn.isOpenState()) {
             return ReadBuffer.DataState.EOF;
         }
-        ReadBuffer r = reader; // set before the connection published OPEN
-        long start = System.nanoTime();
-        try {
-            // a reader blocked without a read timeout may hold the lock for ever: wait for it no longer than the slice
-            if (!r.tryLockBehindWaiters(TimeUnit.MILLISECONDS.toNanos(sliceMillis))) {
-                return ReadBuffer.DataState.NONE;
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new InetException(InetError.OPERATION_CANCELED, "interrupted waiting for data from "
-                    + conn.remoteAddress());
-        }
-        try {
-            if (!conn.isOpenState()) {
-                return ReadBuffer.DataState.EOF;
-            }
-            int left = (int) Math.max(1, sliceMillis - TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start));
-            if (waiter != null) {
-                waiter.waitingWith(r.buffered()); // only grows while we hold the lock: nothing is consumed meanwhile
-            }
-            return r.awaitUnreported(socket, left, Sockets.timeoutMillis(conn.options().readTimeout()), reported);
-        } finally {
-            if (waiter != null) {
-                waiter.waitingWith(0);
-            }
-            r.unlock();
-        }
+        return DataWait.await(conn, reader, socket, sliceMillis, reported, waiter); // reader: set before OPEN
     }
 
     /** Consumed and buffered counts, read together for the pump's bookkeeping. */

@@ -6,7 +6,6 @@ import dev.socketloom.InetError;
 import dev.socketloom.InetException;
 import dev.socketloom.ProxyHeader;
 import dev.socketloom.internal.dial.Sockets;
-import dev.socketloom.internal.errors.Errors;
 import dev.socketloom.internal.proxy.ProxyHeaderReader;
 import dev.socketloom.internal.tls.TlsLayer;
 import dev.socketloom.internal.util.ThreadStarter;
@@ -15,7 +14,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 
 /**
  * The lifecycle state machine of one connection's socket ({@code CONNECTING -> OPEN -> CLOSED}) and what it owns: the
@@ -340,28 +338,14 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection implements 
 
 
     /**
-     * Throws NOT_CONNECTED unless the connection is open. After the runtime closed it on its own (an idle or write
-     * timeout) the message says which deadline closed it and the cause is that TIMEOUT: only the call that met the
-     * deadline reports TIMEOUT itself ({@link #failure}), so a caller that retries on TIMEOUT stops here.
+     * Throws NOT_CONNECTED unless the connection is open; after an expiry it names the deadline and carries its TIMEOUT
+     * as the cause ({@link ConnectionErrors#notOpen}).
      */
     void ensureOpen() throws InetException {
         State s = state;
         if (s != State.OPEN) {
-            String which = expiry;
-            if (s == State.CLOSED && which != null) {
-                throw new InetException(InetError.NOT_CONNECTED, "connection to " + remoteAddress()
-                        + " was closed by its " + which, expired(which));
-            }
-            throw new InetException(InetError.NOT_CONNECTED, s == State.CONNECTING
-                    ? "connection to " + Sockets.describe(remoteAddress()) + " is still connecting"
-                    : "connection to " + remoteAddress() + " is closed");
+            throw ConnectionErrors.notOpen(s == State.CONNECTING, remoteAddress(), expiry);
         }
-    }
-
-    /** The TIMEOUT a call after an expiry carries as its cause. */
-    private InetException expired(String which) {
-        return new InetException(InetError.TIMEOUT, "the " + which + " of " + remoteAddress()
-                + " expired and the runtime closed the connection");
     }
 
     /** Translates an I/O failure, preferring what we know about our own state. */
@@ -370,30 +354,15 @@ abstract sealed class ConnectionLifecycle extends AbstractConnection implements 
     }
 
     /**
-     * Translates an I/O failure of {@code op}, preferring what we know about our own state. A call in flight when
-     * the runtime closed the connection met that deadline: TIMEOUT, saying the connection is closed. A read timeout
-     * leaves the connection open, and the message says so; {@code kept} (empty, or starting with "; ") says what
-     * the call kept of its bytes.
+     * Translates an I/O failure of {@code op} ({@link ConnectionErrors#failure}); {@code kept} (empty, or starting with
+     * "; ") says what the call kept of its bytes.
      */
     InetException failure(IOException e, String op, String kept) {
         if (e instanceof InetException ie) {
             return ie;
         }
-        if (state == State.CLOSED) {
-            String which = expiry;
-            if (which != null) {
-                return new InetException(InetError.TIMEOUT, op + " on " + remoteAddress() + " ended by the " + which
-                        + "; the connection is closed (later calls report NOT_CONNECTED)", e);
-            }
-            return new InetException(InetError.NOT_CONNECTED, op + " on " + remoteAddress() + " ended by disconnect",
-                    e);
-        }
-        InetError error = Errors.classify(e);
-        if (error == InetError.TIMEOUT && e instanceof SocketTimeoutException) {
-            return new InetException(error, op + " on " + remoteAddress() + ": nothing arrived within the read timeout "
-                    + options.readTimeout() + kept + "; the connection is still open", e);
-        }
-        return new InetException(error, op + " on " + remoteAddress(), e);
+        return ConnectionErrors.failure(e, op, kept, state == State.CLOSED, expiry, remoteAddress(),
+                options.readTimeout());
     }
 
     @Override
