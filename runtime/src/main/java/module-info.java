@@ -18,4 +18,8 @@ module dev.socketloom {
 
     exports dev.socketloom;
     exports dev.socketloom.inet;
+
+    // SocketRuntime.open() finds the runtime as a service: the API does not name its implementation
+    uses dev.socketloom.SocketRuntime;
+    provides dev.socketloom.SocketRuntime with dev.socketloom.internal.runtime.RuntimeCore;
 }

@@ -1,7 +1,7 @@
 package dev.socketloom;
 
-import dev.socketloom.internal.runtime.RuntimeCore;
 import java.util.List;
+import java.util.ServiceLoader;
 
 /**
  * The owner of every connection, server and thread SocketLoom creates (SocketWrench {@code InetInitialize} /
@@ -18,9 +18,23 @@ import java.util.List;
  */
 public interface SocketRuntime extends AutoCloseable {
 
-    /** {@return a newly opened runtime} */
+    /**
+     * {@return a newly opened runtime}
+     *
+     * <p>The implementation is SocketLoom's own, found as the module's service provider of this interface (on the
+     * class path: {@code META-INF/services/dev.socketloom.SocketRuntime} in the runtime's jar), so the API does not
+     * name its implementation and the two do not depend on each other both ways. Providers from other jars are not
+     * used.
+     *
+     * @throws IllegalStateException if the runtime's jar was repackaged without its service file
+     */
     static SocketRuntime open() {
-        return new RuntimeCore();
+        return ServiceLoader.load(SocketRuntime.class, SocketRuntime.class.getClassLoader()).stream()
+                .filter(p -> p.type().getName().startsWith("dev.socketloom.internal."))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("SocketLoom's runtime implementation is not found: "
+                        + "the jar was repackaged without META-INF/services/dev.socketloom.SocketRuntime"))
+                .get();
     }
 
     /**

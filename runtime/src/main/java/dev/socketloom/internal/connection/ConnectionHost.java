@@ -9,7 +9,7 @@ import dev.socketloom.internal.util.Watchdog;
 
 /**
  * The runtime a connection belongs to, as the connection sees it: the connection names this interface instead of the
- * runtime's class, so the runtime uses connections and not the other way round. Implemented by {@link RuntimeCore}.
+ * runtime's class, so the runtime uses connections and not the other way round. Implemented by {@code internal.runtime.RuntimeCore}.
  */
 public interface ConnectionHost {
     /** Starts (and counts) the runtime's threads: a connection's event thread, an async connect's attempts. */

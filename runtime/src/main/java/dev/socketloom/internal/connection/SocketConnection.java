@@ -78,7 +78,7 @@ public final class SocketConnection extends ConnectionLifecycle implements Threa
     }
 
     /**
-     * The body of an accepted connection's thread: its server's handler ({@link ListeningServer#serve}). The
+     * The body of an accepted connection's thread: its server's handler ({@code ListeningServer.serve} in {@code internal.server}). The
      * connection is the thread's task itself, which saves a task object per client, and reports its own end to the
      * runtime's count and to its server's thread record (which must then drop it: a dead thread keeps its task).
      */

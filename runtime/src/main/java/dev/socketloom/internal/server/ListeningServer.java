@@ -41,7 +41,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * starting client threads, and closes and interrupts every client without blocking; then one join covers the acceptor,
  * the keeper and every client thread against one deadline, so N clients cost one deadline, not N. Nothing is joined
  * before everything is closed: under load, a thread that must still be scheduled to end would otherwise delay the
- * closes that free the carriers it needs. {@link RuntimeCore#close()} runs the same first phase for every server
+ * closes that free the carriers it needs. {@code RuntimeCore.close()} runs the same first phase for every server
  * before its own single join.
  */
 public final class ListeningServer implements Server, AcceptingServer {

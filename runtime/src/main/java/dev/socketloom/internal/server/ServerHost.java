@@ -6,7 +6,7 @@ import dev.socketloom.internal.connection.SocketConnection;
 
 /**
  * The runtime a server belongs to, as the server sees it: the server names this interface instead of the runtime's
- * class, so the runtime uses servers and not the other way round. Implemented by {@link RuntimeCore}.
+ * class, so the runtime uses servers and not the other way round. Implemented by {@code internal.runtime.RuntimeCore}.
  */
 public interface ServerHost extends ConnectionHost {
     /** The one non-daemon thread that keeps the JVM alive while a server runs. */

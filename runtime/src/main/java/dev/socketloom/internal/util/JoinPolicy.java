@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * How a runtime waits for the threads that a disconnect, a server stop or its own close has interrupted. The
- * runtime is constructed with one ({@link RuntimeCore#RuntimeCore(JoinPolicy)}); production always uses
+ * runtime is constructed with one ({@code RuntimeCore(JoinPolicy)} in {@code internal.runtime}); production always uses
  * {@link #STANDARD}, and the test suite substitutes a deliberately broken policy to prove that its lifecycle checks
  * catch a disconnect that returns too early.
  */

@@ -3,7 +3,7 @@ package dev.socketloom.internal.util;
 /**
  * Starts a named thread in one step: whoever starts it has already registered it where it must be joined, and undoes
  * that registration if the start fails. Implemented by the runtime's {@link Threads} and by each server's
- * {@link ClientThreads}.
+ * {@code internal.server.ClientThreads}.
  */
 @FunctionalInterface
 public interface ThreadStarter {
