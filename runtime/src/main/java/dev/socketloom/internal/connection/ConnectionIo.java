@@ -127,6 +127,15 @@ final class ConnectionIo extends Activity {
     }
 
     int read(byte[] b, int off, int len) throws InetException {
+        return readOrPeek(false, b, off, len);
+    }
+
+    int peek(byte[] b, int off, int len) throws InetException {
+        return readOrPeek(true, b, off, len);
+    }
+
+    /** One read or peek under the read lock, through the cancelable source when a callback calls it. */
+    private int readOrPeek(boolean peek, byte[] b, int off, int len) throws InetException {
         ReadBuffer r = openReader();
         EventPump pump = enterIo();
         r.lock();
@@ -134,9 +143,9 @@ final class ConnectionIo extends Activity {
         try {
             conn.ensureOpen();
             plain = cancelable(r, pump);
-            return r.read(b, off, len);
+            return peek ? r.peek(b, off, len) : r.read(b, off, len);
         } catch (IOException e) {
-            throw conn.failure(e, "read");
+            throw conn.failure(e, peek ? "peek" : "read");
         } finally {
             exitIo(r, pump, plain);
         }
@@ -234,22 +243,6 @@ final class ConnectionIo extends Activity {
             return r.readLine();
         } catch (IOException e) {
             throw conn.failure(e, "readLine");
-        } finally {
-            exitIo(r, pump, plain);
-        }
-    }
-
-    int peek(byte[] b, int off, int len) throws InetException {
-        ReadBuffer r = openReader();
-        EventPump pump = enterIo();
-        r.lock();
-        InputStream plain = null;
-        try {
-            conn.ensureOpen();
-            plain = cancelable(r, pump);
-            return r.peek(b, off, len);
-        } catch (IOException e) {
-            throw conn.failure(e, "peek");
         } finally {
             exitIo(r, pump, plain);
         }
