@@ -303,14 +303,7 @@ public final class ListeningServer implements Server, AcceptingServer {
 
     @Override
     public void throttle(int maxClients, int maxClientsPerAddress, Duration minAcceptInterval) throws InetException {
-        if (minAcceptInterval == null) {
-            throw new InetException(InetError.INVALID_ARGUMENT, "throttle(" + maxClients + ", " + maxClientsPerAddress
-                    + ", null): minAcceptInterval must not be null (Duration.ZERO for none)");
-        }
-        if (maxClients < 0 || maxClientsPerAddress < 0 || minAcceptInterval.isNegative()) {
-            throw new InetException(InetError.INVALID_ARGUMENT, "throttle(" + maxClients + ", "
-                    + maxClientsPerAddress + ", " + minAcceptInterval + "): limits must not be negative");
-        }
+        Acceptor.checkThrottle(maxClients, maxClientsPerAddress, minAcceptInterval);
         ensureRunning();
         acceptor.throttle(maxClients, maxClientsPerAddress, minAcceptInterval);
     }
@@ -325,27 +318,9 @@ public final class ListeningServer implements Server, AcceptingServer {
         if (forcing) { // during a grace period (stopping, not yet forcing) a broadcast still reaches the clients
             throw new InetException(InetError.SERVER_STOPPED, "server on port " + port + " has been stopped");
         }
-        AtomicInteger reached = new AtomicInteger();
-        List<Thread> writers = new ArrayList<>();
-        for (SocketConnection c : clients.snapshot()) {
-            if (c == except || !c.isOpenState()) {
-                continue; // the sender, or a client still in its PROXY header or TLS handshake
-            }
-            Thread t = threads.startWriter("socketloom-server-" + port + "-broadcast", () -> {
-                try {
-                    c.write(data, 0, data.length);
-                    reached.incrementAndGet();
-                } catch (InetException closedOrFailed) {
-                    // not reached: the client left or its write failed
-                }
-            });
-            if (t != null) {
-                writers.add(t);
-            }
-        }
         Duration wait = clientOptions.writeTimeout().isZero() ? options.joinDeadline() : clientOptions.writeTimeout();
-        runtime.joins().join(writers, wait);
-        return reached.get();
+        return Broadcast.send(clients.snapshot(), except, data, threads, "socketloom-server-" + port + "-broadcast",
+                runtime.joins(), wait);
     }
 
     @Override
