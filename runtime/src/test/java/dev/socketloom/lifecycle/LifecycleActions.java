@@ -1,8 +1,8 @@
 package dev.socketloom.lifecycle;
 
-import dev.socketloom.lifecycle.World.ClientModel;
-import dev.socketloom.lifecycle.World.ClientState;
-import dev.socketloom.lifecycle.World.ServerModel;
+import dev.socketloom.lifecycle.Model.ClientModel;
+import dev.socketloom.lifecycle.Model.ClientState;
+import dev.socketloom.lifecycle.Model.ServerModel;
 import dev.socketloom.ProxyProtocol;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.SocketRuntime;
