@@ -69,7 +69,7 @@ final class Chains {
     static void run(ActionChain<World> chain) throws Exception {
         Throwable failure = null;
         try {
-            chain.run(); // every step checks the world's invariants after it acted (see LifecycleActions.Step)
+            chain.run(); // every step checks the world's invariants after it acted (see ChainSteps.Step)
             for (String t : chain.transformations()) {
                 Statistics.label("actions").collect(kind(t));
             }

@@ -4,7 +4,7 @@ import dev.socketloom.inet.Inet;
 import dev.socketloom.lifecycle.EventSteps.Ending;
 import dev.socketloom.lifecycle.EventSteps.ReadKind;
 import dev.socketloom.lifecycle.EventSteps.Stubborn;
-import dev.socketloom.lifecycle.LifecycleActions.Step;
+import dev.socketloom.lifecycle.ChainSteps.Step;
 import dev.socketloom.lifecycle.Model.ClientModel;
 import dev.socketloom.lifecycle.Model.ClientState;
 import net.jqwik.api.Arbitraries;
@@ -31,15 +31,15 @@ final class EventActions {
     }
 
     static Action.Independent<World> disableWhileBlockedInRead() {
-        Arbitrary<LifecycleActions.ClientBody> bodies = Combinators.combine(
+        Arbitrary<ChainSteps.ClientBody> bodies = Combinators.combine(
                 Arbitraries.of(ReadKind.class), Arbitraries.of(true, false)).as((kind, other) ->
                 (x, c) -> x.eventSteps.disableWhileBlockedInRead(x, c, kind, other));
-        return LifecycleActions.onClient(EventActions::quiet, "disable events while the callback blocks in a read",
+        return ChainSteps.onClient(EventActions::quiet, "disable events while the callback blocks in a read",
                 bodies);
     }
 
     static Action.Independent<World> availableFromOutside() {
-        return LifecycleActions.onClient(EventActions::quiet, "available/peek from outside while events are on",
+        return ChainSteps.onClient(EventActions::quiet, "available/peek from outside while events are on",
                 Arbitraries.of(true, false).map(other -> (x, c) -> x.eventSteps.availableFromOutside(x, c, other)));
     }
 

@@ -66,7 +66,7 @@ final class TruthActions {
         return new Action.Independent<>() {
             @Override
             public Arbitrary<Transformer<World>> transformer() {
-                return Arbitraries.of(Episode.class).map(e -> new LifecycleActions.Step("truth episode " + e,
+                return Arbitraries.of(Episode.class).map(e -> new ChainSteps.Step("truth episode " + e,
                         w -> run(e)));
             }
         };
