@@ -35,56 +35,29 @@ final class TimeoutActions {
     static Action.Independent<World> readTimeoutMidRead() {
         return action("read timeout mid-read, then retry", Arbitraries.of(Read.values()).flatMap(op ->
                 Combinators.combine(Arbitraries.of(false, true), frames(op)).as((tls, f) ->
-                        (Body) w -> w.timeouts.readTimeoutMidRead(w, tls, op, f.bytes(), f.split()))));
+                        (ChainSteps.Body) w -> w.timeouts.readTimeoutMidRead(w, tls, op, f.bytes(), f.split()))));
     }
 
     /** The idle timeout closes a connection mid-read: TIMEOUT for that read, NOT_CONNECTED for the retry. */
     static Action.Independent<World> idleTimeoutMidRead() {
         return action("idle timeout mid-read, then retry", Arbitraries.of(Read.values()).flatMap(op ->
                 Combinators.combine(Arbitraries.of(false, true), frames(op)).as((tls, f) ->
-                        (Body) w -> w.timeouts.idleTimeoutMidRead(w, tls, op, f.bytes(), f.split()))));
+                        (ChainSteps.Body) w -> w.timeouts.idleTimeoutMidRead(w, tls, op, f.bytes(), f.split()))));
     }
 
     /** The write timeout mid-write: it fires on a peer that never reads, not on one that keeps reading. */
     static Action.Independent<World> writeTimeoutMidWrite() {
         return action("write timeout mid-write, then retry", Combinators.combine(Arbitraries.of(false, true),
-                Arbitraries.of(false, true)).as((tls, reads) -> (Body) w -> w.timeouts.writeTimeoutMidWrite(w, tls,
+                Arbitraries.of(false, true)).as((tls, reads) -> (ChainSteps.Body) w -> w.timeouts.writeTimeoutMidWrite(w, tls,
                 reads)));
     }
 
-    @FunctionalInterface
-    private interface Body {
-        String apply(World w) throws Exception;
-    }
-
-    private static Action.Independent<World> action(String generic, Arbitrary<Body> bodies) {
+    private static Action.Independent<World> action(String generic, Arbitrary<ChainSteps.Body> bodies) {
+        // the same step as every other action: journal, invariants after it (ChainSteps.Step)
         return new Action.Independent<>() {
             @Override
             public Arbitrary<Transformer<World>> transformer() {
-                return bodies.map(body -> new Transformer<World>() {
-                    private volatile String applied;
-
-                    @Override
-                    public World apply(World w) {
-                        int at = w.journal.size();
-                        w.journal.add(generic + " <- failed here");
-                        try {
-                            applied = body.apply(w);
-                            w.journal.set(at, applied);
-                            w.check();
-                        } catch (AssertionError e) {
-                            throw e;
-                        } catch (Exception e) {
-                            throw new AssertionError(generic + ": " + e, e);
-                        }
-                        return w;
-                    }
-
-                    @Override
-                    public String transformation() {
-                        return applied != null ? applied : generic;
-                    }
-                });
+                return bodies.map(body -> new ChainSteps.Step(generic, body));
             }
         };
     }
