@@ -18,8 +18,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLContext;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.socketloom.testing.InetSession;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -28,19 +28,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  * that meets the deadline sets TIMEOUT, every call after the runtime closed the connection sets NOT_CONNECTED, a read
  * timeout keeps what was read, and the write timeout (the facade's {@code timeoutSec}) measures stalls, not size.
  */
+@ExtendWith(InetSession.class)
 class InetTimeoutsTest {
     private static final TestPki PKI = TestPki.get();
-
-    @BeforeEach
-    void init() {
-        assertTrue(Inet.initialize());
-    }
-
-    @AfterEach
-    void uninit() {
-        assertTrue(Inet.uninitialize(), () -> "uninitialize failed: " + Inet.getErrorString(Inet.getLastError()));
-        assertEquals(0, Inet.handleCount());
-    }
 
     private static void assertLastError(InetError expected) {
         assertEquals(expected.code(), Inet.getLastError(),

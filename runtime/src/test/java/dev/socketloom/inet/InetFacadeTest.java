@@ -23,35 +23,15 @@ import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.socketloom.testing.InetSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The SocketWrench-compatible facade: return codes, last errors, handles (L7) and the seed's InetDisconnect. */
+@ExtendWith(InetSession.class)
 class InetFacadeTest {
-    /** A line-echo server written the SocketWrench way: an event procedure per client. */
-    private static final InetEventProc ECHO = (h, event, error) -> {
-        if (event == Inet.INET_EVENT_READ) {
-            String line = Inet.readLine(h);
-            if (line != null) {
-                Inet.writeLine(h, line);
-            }
-        }
-    };
-
-    @BeforeEach
-    void init() {
-        assertTrue(Inet.initialize());
-    }
-
-    @AfterEach
-    void uninit() {
-        assertTrue(Inet.uninitialize(), () -> "uninitialize failed: " + Inet.getErrorString(Inet.getLastError()));
-        assertEquals(0, Inet.handleCount());
-    }
-
     private static int echoServer() {
-        int server = Inet.serverStart("127.0.0.1", 0, 0, 0, 0, Inet.INET_OPTION_NONE, ECHO);
+        int server = Inet.serverStart("127.0.0.1", 0, 0, 0, 0, Inet.INET_OPTION_NONE, InetSession.LINE_ECHO);
         assertNotEquals(Inet.INVALID_SOCKET, server, () -> Inet.getErrorString(Inet.getLastError()));
         return server;
     }
@@ -116,7 +96,8 @@ class InetFacadeTest {
         assertLastError(InetError.INVALID_HANDLE);
         assertEquals(Inet.INET_ERROR, Inet.serverPort(client), "a connection handle is not a server");
         assertLastError(InetError.INVALID_HANDLE);
-        assertEquals(Inet.INVALID_SOCKET, Inet.serverStart("127.0.0.1", Inet.serverPort(server), 0, 0, 0, 0, ECHO));
+        assertEquals(Inet.INVALID_SOCKET, Inet.serverStart("127.0.0.1", Inet.serverPort(server), 0, 0, 0, 0,
+                InetSession.LINE_ECHO));
         assertLastError(InetError.ADDRESS_IN_USE);
         assertEquals(0, Inet.disconnect(client));
         assertEquals(0, Inet.disconnect(server));

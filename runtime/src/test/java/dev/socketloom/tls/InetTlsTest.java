@@ -6,44 +6,26 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.socketloom.inet.Inet;
 import dev.socketloom.InetError;
-import dev.socketloom.inet.InetEventProc;
 import dev.socketloom.TlsOptions;
 import dev.socketloom.testing.TestPki;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import dev.socketloom.testing.InetSession;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * The facade's TLS: {@code INET_OPTION_SECURE} on connect, asyncConnect and serverStart (with credentials, as
  * SocketWrench's {@code lpCredentials}), and {@code INET_OPTION_TRUSTEDSITE}; TLS failures are last errors.
  */
+@ExtendWith(InetSession.class)
 class InetTlsTest {
     private static final TestPki PKI = TestPki.get();
-    private static final InetEventProc ECHO = (h, event, error) -> {
-        if (event == Inet.INET_EVENT_READ) {
-            String line = Inet.readLine(h);
-            if (line != null) {
-                Inet.writeLine(h, line);
-            }
-        }
-    };
-
-    @BeforeEach
-    void init() {
-        assertTrue(Inet.initialize());
-    }
-
-    @AfterEach
-    void uninit() {
-        assertTrue(Inet.uninitialize(), () -> Inet.getErrorString(Inet.getLastError()));
-    }
-
     private static int secureServer(TlsOptions credentials) {
-        int server = Inet.serverStart("127.0.0.1", 0, 0, 0, 0, Inet.INET_OPTION_SECURE, credentials, ECHO);
+        int server = Inet.serverStart("127.0.0.1", 0, 0, 0, 0, Inet.INET_OPTION_SECURE, credentials,
+                InetSession.LINE_ECHO);
         assertNotEquals(Inet.INVALID_SOCKET, server, () -> Inet.getErrorString(Inet.getLastError()));
         return server;
     }
@@ -84,7 +66,8 @@ class InetTlsTest {
         assertEquals(Inet.INVALID_SOCKET, Inet.connect("localhost", port, 30, Inet.INET_OPTION_NONE,
                 PKI.clientTls()), "credentials without INET_OPTION_SECURE");
         assertLastError(InetError.INVALID_ARGUMENT);
-        assertEquals(Inet.INVALID_SOCKET, Inet.serverStart("127.0.0.1", 0, 0, 0, 0, Inet.INET_OPTION_SECURE, ECHO),
+        assertEquals(Inet.INVALID_SOCKET,
+                Inet.serverStart("127.0.0.1", 0, 0, 0, 0, Inet.INET_OPTION_SECURE, InetSession.LINE_ECHO),
                 "a secure server needs a certificate");
         assertLastError(InetError.INVALID_ARGUMENT);
         assertEquals(0, Inet.disconnect(server));
