@@ -1,6 +1,7 @@
 package dev.socketloom;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.ServiceLoader;
 
 /**
@@ -23,18 +24,22 @@ public interface SocketRuntime extends AutoCloseable {
      *
      * <p>The implementation is SocketLoom's own, found as the module's service provider of this interface (on the
      * class path: {@code META-INF/services/dev.socketloom.SocketRuntime} in the runtime's jar), so the API does not
-     * name its implementation and the two do not depend on each other both ways. Providers from other jars are not
-     * used.
+     * name its implementation and the two do not depend on each other both ways. Only SocketLoom's own provider is
+     * used; it is looked up once per class loader.
      *
      * @throws IllegalStateException if the runtime's jar was repackaged without its service file
      */
     static SocketRuntime open() {
-        return ServiceLoader.load(SocketRuntime.class, SocketRuntime.class.getClassLoader()).stream()
-                .filter(p -> p.type().getName().startsWith("dev.socketloom.internal."))
-                .findFirst()
-                .orElseThrow(() -> new IllegalStateException("SocketLoom's runtime implementation is not found: "
-                        + "the jar was repackaged without META-INF/services/dev.socketloom.SocketRuntime"))
-                .get();
+        // looked up once (about 30 us on the class path), then every open() instantiates a new runtime from it
+        final class Implementation {
+            static final Optional<ServiceLoader.Provider<SocketRuntime>> PROVIDER = ServiceLoader
+                    .load(SocketRuntime.class, SocketRuntime.class.getClassLoader()).stream()
+                    .filter(p -> p.type().getName().startsWith("dev.socketloom.internal."))
+                    .findFirst();
+        }
+        return Implementation.PROVIDER.orElseThrow(() -> new IllegalStateException("SocketLoom's runtime "
+                + "implementation is not found: the jar was repackaged without "
+                + "META-INF/services/dev.socketloom.SocketRuntime")).get();
     }
 
     /**
