@@ -6,7 +6,7 @@ import java.util.List;
  * What outlived a test: the connections still open when it ended, and the number of threads SocketLoom started that
  * were still alive after the runtime was closed and the settle time passed.
  *
- * @param openConnections one line per connection still open: id, local and peer address
+ * @param openConnections one line per client connection still open (not the accepted ones): id, local and peer address
  * @param liveThreads threads the runtime started that had not terminated at the end of the settle time
  * @param closeReport what the runtime's close reported (its stragglers, by thread name), or empty
  */
