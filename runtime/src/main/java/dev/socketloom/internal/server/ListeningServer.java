@@ -56,6 +56,7 @@ public final class ListeningServer implements Server, AcceptingServer {
     private final StopRecorder stopRecorder;
     private final ClientSetup setup;
     private final ClientSessions sessions;
+    private final FanOut fanOut;
 
     private final ReentrantLock lock = new ReentrantLock();
     private boolean keeperHeld; // guarded by lock
@@ -89,6 +90,7 @@ public final class ListeningServer implements Server, AcceptingServer {
         this.setup = new ClientSetup(options, clients, acceptor, () -> tls);
         this.sessions = new ClientSessions(runtime, this, clientOptions, handler, setup, clients, threads,
                 acceptor);
+        this.fanOut = new FanOut(clients, threads, port, FanOut.DEFAULT_LIMIT);
     }
 
     /** Binds the listening socket with SO_REUSEADDR (L11: a restarted server need not wait for TIME_WAIT). */
@@ -316,36 +318,27 @@ public final class ListeningServer implements Server, AcceptingServer {
     }
 
     /**
-     * Writes to every client on its own thread, tracked like the client threads (so a stop joins a writer that is
-     * still blocked), and waits for them up to the client write timeout or, without one, the join deadline.
+     * Queues {@code data} to every client's outbound queue ({@link FanOut}) and returns at once with the number of
+     * clients it was queued to; a client whose queue would pass its limit is cut as a slow consumer.
      */
     @Override
     public int broadcast(byte[] data, Connection except) throws InetException {
-        Objects.requireNonNull(data, "data");
+        if (data == null) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "broadcast(null): data must not be null");
+        }
         if (forcing) { // during a grace period (stopping, not yet forcing) a broadcast still reaches the clients
             throw new InetException(InetError.SERVER_STOPPED, "server on port " + port + " has been stopped");
         }
-        AtomicInteger reached = new AtomicInteger();
-        List<Thread> writers = new ArrayList<>();
-        for (SocketConnection c : clients.snapshot()) {
-            if (c == except || !c.isOpenState()) {
-                continue; // the sender, or a client still in its PROXY header or TLS handshake
-            }
-            Thread t = threads.startWriter("socketloom-server-" + port + "-broadcast", () -> {
-                try {
-                    c.write(data, 0, data.length);
-                    reached.incrementAndGet();
-                } catch (InetException closedOrFailed) {
-                    // not reached: the client left or its write failed
-                }
-            });
-            if (t != null) {
-                writers.add(t);
-            }
-        }
-        Duration wait = clientOptions.writeTimeout().isZero() ? options.joinDeadline() : clientOptions.writeTimeout();
-        runtime.joins().join(writers, wait);
-        return reached.get();
+        return fanOut.broadcast(data, except);
+    }
+
+    /** The fan-out's slow-consumer count and largest queue (for stats and the lifecycle checks). */
+    public long slowConsumers() {
+        return fanOut.slowConsumers();
+    }
+
+    public long maxQueuedBytes() {
+        return fanOut.maxQueuedBytes();
     }
 
     @Override
