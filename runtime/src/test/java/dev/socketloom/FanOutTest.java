@@ -25,7 +25,7 @@ class FanOutTest {
                 }
             });
             ref[0] = server;
-            try (Socket stuck = new Socket("127.0.0.1", server.port());
+            try (Socket stuck = new Socket("127.0.0.1", server.port()); // connects and never reads
                  Connection reader = rt.connect("127.0.0.1", server.port());
                  Connection sender = rt.connect("127.0.0.1", server.port())) {
                 long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
@@ -53,8 +53,46 @@ class FanOutTest {
                     got++;
                 }
                 assertTrue(got >= LINES * 95 / 100, "the fast reader got " + got + " of " + LINES + " in 10 s");
+                // the stuck client is cut once its queue would pass the limit, and counted
+                byte[] more = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                long cutBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while (server.stats().slowConsumers() == 0 && System.nanoTime() < cutBy) {
+                    server.broadcast(more, sender);
+                }
+                assertEquals(1, server.stats().slowConsumers(), "the stuck client was cut as a slow consumer");
             }
         }
+    }
+
+    @Test
+    void aThousandBroadcastsToAStuckClientLeaveOneBoundedQueueAndOneWriter() throws Exception {
+        long limit = 16L << 20;
+        java.util.concurrent.CountDownLatch handling = new java.util.concurrent.CountDownLatch(1);
+        try (SocketRuntime rt = SocketRuntime.open();
+             Server server = rt.startServer(loopback().broadcastQueueLimit(limit).build(), c -> {
+                 handling.countDown();
+                 c.readLine();
+             });
+             Socket stuck = new Socket("127.0.0.1", server.port())) {
+            assertTrue(handling.await(30, TimeUnit.SECONDS), "the stuck client's handler runs");
+            int before = rt.liveThreadCount(); // the acceptor, the keeper and the stuck client's handler
+            byte[] message = new byte[8 * 1024];
+            for (int i = 0; i < 1_000; i++) {
+                assertEquals(1, server.broadcast(message), "queued to the stuck client");
+                assertTrue(server.stats().queuedBytes() <= limit, "the queue stays within its limit");
+            }
+            assertTrue(rt.liveThreadCount() <= before + 1,
+                    "one writer for the stuck client, not one per message: " + rt.liveThreadCount() + " live, "
+                            + before + " before");
+            assertEquals(0, server.stats().slowConsumers());
+            assertTrue(stuck.isConnected());
+        }
+    }
+
+    @Test
+    void aZeroOrNegativeQueueLimitIsRefusedAtOnce() {
+        assertThrows(IllegalArgumentException.class, () -> loopback().broadcastQueueLimit(0));
+        assertThrows(IllegalArgumentException.class, () -> loopback().broadcastQueueLimit(-1));
     }
 
     @Test

@@ -17,13 +17,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * like the client threads.
  */
 final class FanOut {
-    /**
-     * 16 MiB per client: a broadcast never pushes back on its sender, so the limit must absorb a sender's burst to a
-     * reader that keeps up (4 MiB cut a fast loopback reader of a 9 MB burst); NATS allows 64 MiB, Redis pub/sub a
-     * hard 32 MB, so a stuck client costs at most a quarter of NATS's bound.
-     */
-    static final long DEFAULT_LIMIT = 16L << 20;
-
     private final ClientRegistry clients;
     private final ClientThreads threads;
     private final String writerName;
@@ -72,7 +65,16 @@ final class FanOut {
         return slowConsumers.get();
     }
 
-    /** The largest queue right now, in bytes, and whether any passes its limit (see {@link OutboundQueue}). */
+    /** The bytes queued to all clients and not yet written. */
+    long queuedBytes() {
+        long sum = 0;
+        for (OutboundQueue q : queues.values()) {
+            sum += q.queuedBytes();
+        }
+        return sum;
+    }
+
+    /** The largest queue right now, in bytes (see {@link OutboundQueue} for when it may pass its limit). */
     long maxQueuedBytes() {
         long max = 0;
         for (OutboundQueue q : queues.values()) {

@@ -90,7 +90,7 @@ public final class ListeningServer implements Server, AcceptingServer {
         this.setup = new ClientSetup(options, clients, acceptor, () -> tls);
         this.sessions = new ClientSessions(runtime, this, clientOptions, handler, setup, clients, threads,
                 acceptor);
-        this.fanOut = new FanOut(clients, threads, port, FanOut.DEFAULT_LIMIT);
+        this.fanOut = new FanOut(clients, threads, port, options.broadcastQueueLimit());
     }
 
     /** Binds the listening socket with SO_REUSEADDR (L11: a restarted server need not wait for TIME_WAIT). */
@@ -397,7 +397,7 @@ public final class ListeningServer implements Server, AcceptingServer {
     public ServerStats stats() {
         return new ServerStats(sessions.accepted(), acceptor.rejected(), acceptor.failures(),
                 sessions.handlerFailures(), clients.size(), clients.bytesIn(), clients.bytesOut(),
-                setup.proxyFailures(), setup.tlsFailures());
+                setup.proxyFailures(), setup.tlsFailures(), fanOut.slowConsumers(), fanOut.queuedBytes());
     }
 
     @Override
