@@ -1195,6 +1195,7 @@ final class World {
 
     private void checkOrThrow() throws Exception {
         assertTrue(violations.isEmpty(), () -> String.join("\n", violations));
+        FanOutActions.checkQueues(this);
         for (ClientModel cm : clients) {
             if (cm.busy != null) {
                 assertNull(cm.busy.problem(), cm.busy.problem());

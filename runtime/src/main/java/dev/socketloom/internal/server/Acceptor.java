@@ -1,5 +1,7 @@
 package dev.socketloom.internal.server;
 
+import dev.socketloom.InetError;
+import dev.socketloom.InetException;
 import dev.socketloom.ProxyProtocol;
 import dev.socketloom.ServerOptions;
 import dev.socketloom.internal.connection.ClientRegistry;
@@ -256,6 +258,19 @@ final class Acceptor {
             return !closed;
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Refuses a null interval and negative limits before anything changes. */
+    static void checkThrottle(int maxClients, int maxClientsPerAddress, Duration minAcceptInterval)
+            throws InetException {
+        if (minAcceptInterval == null) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "throttle(" + maxClients + ", " + maxClientsPerAddress
+                    + ", null): minAcceptInterval must not be null (Duration.ZERO for none)");
+        }
+        if (maxClients < 0 || maxClientsPerAddress < 0 || minAcceptInterval.isNegative()) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "throttle(" + maxClients + ", "
+                    + maxClientsPerAddress + ", " + minAcceptInterval + "): limits must not be negative");
         }
     }
 }

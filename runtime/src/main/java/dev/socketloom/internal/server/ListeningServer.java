@@ -305,14 +305,7 @@ public final class ListeningServer implements Server, AcceptingServer {
 
     @Override
     public void throttle(int maxClients, int maxClientsPerAddress, Duration minAcceptInterval) throws InetException {
-        if (minAcceptInterval == null) {
-            throw new InetException(InetError.INVALID_ARGUMENT, "throttle(" + maxClients + ", " + maxClientsPerAddress
-                    + ", null): minAcceptInterval must not be null (Duration.ZERO for none)");
-        }
-        if (maxClients < 0 || maxClientsPerAddress < 0 || minAcceptInterval.isNegative()) {
-            throw new InetException(InetError.INVALID_ARGUMENT, "throttle(" + maxClients + ", "
-                    + maxClientsPerAddress + ", " + minAcceptInterval + "): limits must not be negative");
-        }
+        Acceptor.checkThrottle(maxClients, maxClientsPerAddress, minAcceptInterval);
         ensureRunning();
         acceptor.throttle(maxClients, maxClientsPerAddress, minAcceptInterval);
     }
@@ -332,11 +325,7 @@ public final class ListeningServer implements Server, AcceptingServer {
         return fanOut.broadcast(data, except);
     }
 
-    /** The fan-out's slow-consumer count and largest queue (for stats and the lifecycle checks). */
-    public long slowConsumers() {
-        return fanOut.slowConsumers();
-    }
-
+    /** The largest outbound queue right now, in bytes (see {@link FanOut}). */
     public long maxQueuedBytes() {
         return fanOut.maxQueuedBytes();
     }
