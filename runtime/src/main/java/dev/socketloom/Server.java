@@ -95,16 +95,18 @@ public interface Server extends AutoCloseable {
     void throttle(int maxClients, int maxClientsPerAddress, Duration minAcceptInterval) throws InetException;
 
     /**
-     * Writes {@code data} to every connected client, in parallel, each under its write lock and write timeout, and
-     * waits for the writes up to the clients' write timeout (or, without one, the join deadline). A write still
-     * blocked then goes on in the background and is ended by the client's disconnect.
+     * Queues {@code data} (not copied: do not change it afterwards) to every connected client's outbound queue and
+     * returns at once, never waiting for a peer. One writer thread per client drains its queue in order, under the
+     * client's write lock (never mid-way through the handler's own write) and write timeout. A client whose queue would
+     * pass {@link ServerOptions#broadcastQueueLimit()} is aborted as a slow consumer and counted in
+     * {@link ServerStats#slowConsumers()}; disconnect, stop and the runtime's close join the writers.
      *
      * <p>A broadcast works while the server runs and during a graceful stop's grace period (so that a server can
      * warn the clients it is waiting for); it fails once the stop starts disconnecting them.
      *
      * @param data the bytes to send
-     * @return the number of clients the whole message was written to before this returned
-     * @throws InetException SERVER_STOPPED once a disconnect, the runtime's close or the forced end of a stop began
+     * @return the number of clients the message was queued to
+     * @throws InetException INVALID_ARGUMENT if {@code data} is null; SERVER_STOPPED once a disconnect, the runtime's close or the forced end of a stop began
      */
     default int broadcast(byte[] data) throws InetException {
         return broadcast(data, null);

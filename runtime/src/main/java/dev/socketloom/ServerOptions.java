@@ -26,6 +26,7 @@ public final class ServerOptions {
     private final TlsOptions tls;
     private final ProxyProtocol proxyProtocol;
     private final Duration proxyHeaderTimeout;
+    private final long broadcastQueueLimit;
 
     private ServerOptions(Builder b) {
         bindAddress = b.bindAddress;
@@ -42,7 +43,20 @@ public final class ServerOptions {
         tls = b.tls;
         proxyProtocol = b.proxyProtocol;
         proxyHeaderTimeout = b.proxyHeaderTimeout;
+        broadcastQueueLimit = b.broadcastQueueLimit;
     }
+
+    /**
+     * {@return the most bytes a broadcast may queue for one client (default 16 MiB)}: each client has one outbound
+     * queue, drained by at most one writer thread; a broadcast that would take a client's queue past this limit cuts
+     * that client as a slow consumer (its connection is aborted, {@link ServerStats#slowConsumers()} counts it) and
+     * never waits for it. A single message larger than the limit is still queued to a client whose queue is empty.
+     *
+     * <p>Why 16 MiB: a broadcast never pushes back on its sender, so the limit must absorb a sender's burst to a
+     * reader that keeps up (4 MiB cut a fast loopback reader of a 9 MB burst); NATS allows 64 MiB per connection,
+     * Redis pub/sub a hard 32 MB, so a client that never reads costs at most a quarter of NATS's bound.
+     */
+    public long broadcastQueueLimit() { return broadcastQueueLimit; }
 
     /** {@return a builder starting from the defaults} */
     public static Builder builder() {
@@ -133,7 +147,8 @@ public final class ServerOptions {
                 + ", joinDeadline=" + joinDeadline + ", clientOptions=" + clientOptions
                 + (tls != null ? ", tls=" + tls : "")
                 + ", proxyProtocol="
-                + proxyProtocol + ", proxyHeaderTimeout=" + proxyHeaderTimeout + '}';
+                + proxyProtocol + ", proxyHeaderTimeout=" + proxyHeaderTimeout
+                + ", broadcastQueueLimit=" + broadcastQueueLimit + '}';
     }
 
     /** Mutable, single-threaded builder of {@link ServerOptions}; every setter validates its argument at once. */
@@ -146,6 +161,7 @@ public final class ServerOptions {
         private Duration minAcceptInterval = Duration.ZERO;
         private Duration idleTimeout = Duration.ZERO;
         private Duration joinDeadline = Duration.ofSeconds(5);
+        private long broadcastQueueLimit = 16L << 20;
         private Duration acceptBackoffInitial = Duration.ofMillis(50);
         private Duration acceptBackoffMax = Duration.ofMillis(1600);
         private ConnectOptions clientOptions = ConnectOptions.DEFAULTS;
@@ -217,6 +233,21 @@ public final class ServerOptions {
          * @return this builder
          */
         public Builder idleTimeout(Duration timeout) { idleTimeout = Checks.timeout(timeout, "idleTimeout"); return this; }
+
+        /**
+         * See {@link ServerOptions#broadcastQueueLimit()}; must be positive.
+         *
+         * @param bytes the per-client limit of queued broadcast bytes
+         * @return this builder
+         * @throws IllegalArgumentException if {@code bytes} is zero or negative
+         */
+        public Builder broadcastQueueLimit(long bytes) {
+            if (bytes <= 0) {
+                throw new IllegalArgumentException("broadcastQueueLimit must be positive, was " + bytes);
+            }
+            broadcastQueueLimit = bytes;
+            return this;
+        }
 
         /**
          * See {@link ServerOptions#joinDeadline()}; must be positive.

@@ -24,9 +24,32 @@ package dev.socketloom;
  *                         ran, and {@code startTls} upgrades of clients, which closed the connection (not counting
  *                         those a disconnect or stop ended); 0 on a plain server whose handlers never call
  *                         {@code startTls}
+ * @param slowConsumers    clients cut because a broadcast would have taken their outbound queue past
+ *                         {@link ServerOptions#broadcastQueueLimit()}
+ * @param queuedBytes      broadcast bytes queued to the connected clients and not yet written, right now
  */
 public record ServerStats(long accepted, long rejected, long acceptFailures, long handlerFailures, int active,
-                          long bytesIn, long bytesOut, long proxyHeaderFailures, long tlsHandshakeFailures) {
+                          long bytesIn, long bytesOut, long proxyHeaderFailures, long tlsHandshakeFailures,
+                          long slowConsumers, long queuedBytes) {
+    /**
+     * Counters without the fan-out's (the components before {@code slowConsumers}).
+     *
+     * @param accepted             connections accepted and handed to a handler
+     * @param rejected             connections closed at accept time
+     * @param acceptFailures       failed {@code accept()} calls after which the acceptor backed off
+     * @param handlerFailures      handlers that ended with an exception
+     * @param active               clients connected right now
+     * @param bytesIn              bytes read from clients
+     * @param bytesOut             bytes written to clients
+     * @param proxyHeaderFailures  connections closed because of their PROXY protocol header
+     * @param tlsHandshakeFailures TLS handshakes that failed or timed out
+     */
+    public ServerStats(long accepted, long rejected, long acceptFailures, long handlerFailures, int active,
+                       long bytesIn, long bytesOut, long proxyHeaderFailures, long tlsHandshakeFailures) {
+        this(accepted, rejected, acceptFailures, handlerFailures, active, bytesIn, bytesOut, proxyHeaderFailures,
+                tlsHandshakeFailures, 0, 0);
+    }
+
     /**
      * Counters without byte counts, PROXY and TLS failures (the components before {@code bytesIn}).
      *
@@ -37,6 +60,6 @@ public record ServerStats(long accepted, long rejected, long acceptFailures, lon
      * @param active          clients connected right now
      */
     public ServerStats(long accepted, long rejected, long acceptFailures, long handlerFailures, int active) {
-        this(accepted, rejected, acceptFailures, handlerFailures, active, 0, 0, 0, 0);
+        this(accepted, rejected, acceptFailures, handlerFailures, active, 0, 0, 0, 0, 0, 0);
     }
 }

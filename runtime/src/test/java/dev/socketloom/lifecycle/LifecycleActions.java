@@ -31,7 +31,8 @@ final class LifecycleActions {
                 .withAction(1, idle(TimeoutActions.readTimeoutMidRead()))
                 .withAction(1, idle(TimeoutActions.idleTimeoutMidRead()))
                 .withAction(1, idle(TimeoutActions.writeTimeoutMidWrite()))
-                .withAction(1, idle(TruthActions.truthEpisode()));
+                .withAction(1, idle(TruthActions.truthEpisode()))
+                .withAction(1, idle(FanOutActions.fanOutEpisode()));
     }
 
     /**

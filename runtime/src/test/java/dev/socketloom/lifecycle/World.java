@@ -113,6 +113,7 @@ final class World extends ServerSteps {
 
     void checkOrThrow() throws Exception {
         assertTrue(violations.isEmpty(), () -> String.join("\n", violations));
+        FanOutActions.checkQueues(this);
         for (ClientModel cm : clients) {
             if (cm.busy != null) {
                 assertNull(cm.busy.problem(), cm.busy.problem());

@@ -56,6 +56,7 @@ public final class ListeningServer implements Server, AcceptingServer {
     private final StopRecorder stopRecorder;
     private final ClientSetup setup;
     private final ClientSessions sessions;
+    private final FanOut fanOut;
 
     private final ReentrantLock lock = new ReentrantLock();
     private boolean keeperHeld; // guarded by lock
@@ -89,6 +90,7 @@ public final class ListeningServer implements Server, AcceptingServer {
         this.setup = new ClientSetup(options, clients, acceptor, () -> tls);
         this.sessions = new ClientSessions(runtime, this, clientOptions, handler, setup, clients, threads,
                 acceptor);
+        this.fanOut = new FanOut(clients, threads, port, options.broadcastQueueLimit());
     }
 
     /** Binds the listening socket with SO_REUSEADDR (L11: a restarted server need not wait for TIME_WAIT). */
@@ -309,18 +311,23 @@ public final class ListeningServer implements Server, AcceptingServer {
     }
 
     /**
-     * Writes to every client on its own thread, tracked like the client threads (so a stop joins a writer that is
-     * still blocked), and waits for them up to the client write timeout or, without one, the join deadline.
+     * Queues {@code data} to every client's outbound queue ({@link FanOut}) and returns at once with the number of
+     * clients it was queued to; a client whose queue would pass its limit is cut as a slow consumer.
      */
     @Override
     public int broadcast(byte[] data, Connection except) throws InetException {
-        Objects.requireNonNull(data, "data");
+        if (data == null) {
+            throw new InetException(InetError.INVALID_ARGUMENT, "broadcast(null): data must not be null");
+        }
         if (forcing) { // during a grace period (stopping, not yet forcing) a broadcast still reaches the clients
             throw new InetException(InetError.SERVER_STOPPED, "server on port " + port + " has been stopped");
         }
-        Duration wait = clientOptions.writeTimeout().isZero() ? options.joinDeadline() : clientOptions.writeTimeout();
-        return Broadcast.send(clients.snapshot(), except, data, threads, "socketloom-server-" + port + "-broadcast",
-                runtime.joins(), wait);
+        return fanOut.broadcast(data, except);
+    }
+
+    /** The largest outbound queue right now, in bytes (see {@link FanOut}). */
+    public long maxQueuedBytes() {
+        return fanOut.maxQueuedBytes();
     }
 
     @Override
@@ -379,7 +386,7 @@ public final class ListeningServer implements Server, AcceptingServer {
     public ServerStats stats() {
         return new ServerStats(sessions.accepted(), acceptor.rejected(), acceptor.failures(),
                 sessions.handlerFailures(), clients.size(), clients.bytesIn(), clients.bytesOut(),
-                setup.proxyFailures(), setup.tlsFailures());
+                setup.proxyFailures(), setup.tlsFailures(), fanOut.slowConsumers(), fanOut.queuedBytes());
     }
 
     @Override
